@@ -1,0 +1,41 @@
+# The two commands: `make run` (the whole system, embedded defaults) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench install migrate seed clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	@echo ""
+	@echo "  Site:        http://127.0.0.1:8000/articles/"
+	@echo "  Admin:       http://127.0.0.1:8000/admin/   (demo logins printed above)"
+	@echo "  API docs:    http://127.0.0.1:8000/api/docs/"
+	@echo "  Health:      http://127.0.0.1:8000/healthz"
+	@echo "  Ctrl-C stops the web server, the worker and beat."
+	@echo ""
+	$(BIN)/honcho start -f Procfile
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

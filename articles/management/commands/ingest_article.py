@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.services.ingest import IngestError, ingest_page
+
+
+class Command(BaseCommand):
+    help = "Ingest one HTML page as an article, with its assets and provenance."
+
+    def add_arguments(self, parser):
+        parser.add_argument("page", type=Path, help="the HTML file")
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument("--source-url", help="the primary source's URL, as given")
+        where.add_argument("--primary-source-unknown", action="store_true",
+                           help="record the primary source as unknown (never guessed)")
+        parser.add_argument("--final-url", help="where fetching ended, after redirects")
+        parser.add_argument("--translated-from", default="", help="ISO 639-1 of the original")
+        parser.add_argument("--translation-engine", default="")
+        parser.add_argument("--by", default="cli:ingest_article", help="actor recorded in provenance")
+
+    def handle(self, *args, **options):
+        if not options["source_url"] and not options["primary_source_unknown"]:
+            raise CommandError("no source URL: give --source-url URL, or --primary-source-unknown")
+        if options["translation_engine"] and not options["translated_from"]:
+            raise CommandError("--translation-engine needs --translated-from")
+        try:
+            html = options["page"].read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {options['page']}: {exc.strerror}") from None
+        try:
+            result = ingest_page(
+                html=html, source_url=options["source_url"], final_url=options["final_url"],
+                translated_from=options["translated_from"].lower(),
+                translation_engine=options["translation_engine"], actor=options["by"],
+            )
+        except IngestError as exc:
+            raise CommandError(str(exc)) from None
+        article = result.article
+        state = "created" if result.created else "updated" if result.changed else "unchanged"
+        self.stdout.write(
+            f"{state}: article {article.pk} '{article.title}' ({article.status}, "
+            f"{article.assets.count()} assets) {article.get_absolute_url()}"
+        )

@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language_info
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[override]
+        raise TypeError(f"{self.model.__name__} is append-only: rows are never updated")
+
+    def delete(self):  # type: ignore[override]
+        raise TypeError(f"{self.model.__name__} is append-only: rows are never deleted")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} is append-only: rows are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} is append-only: rows are never deleted")
+
+
+class Source(models.Model):
+    class Policy(models.TextChoices):
+        ALLOWED = "allowed", "Allowed"
+        LICENSED = "licensed", "Licensed"
+        DO_NOT_REPUBLISH = "do_not_republish", "Do not republish"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    homepage = models.URLField(max_length=500, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1")
+    takedown_email = models.EmailField(blank=True)
+    policy = models.CharField(max_length=20, choices=Policy.choices, default=Policy.ALLOWED)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceDomain(models.Model):
+    """A host a source publishes under; aliases (m., amp., www.) are expanded at lookup."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="domains")
+    host = models.CharField(max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["host"]
+
+    def __str__(self) -> str:
+        return self.host
+
+
+class RightsHolder(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+
+    name = models.CharField(max_length=300, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ORGANISATION)
+    contact_emails = models.JSONField(default=list, blank=True)
+    verified_domains = models.JSONField(
+        default=list, blank=True, help_text="Mail from these domains can be verified by domain"
+    )
+    agents = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="principals",
+        help_text="Organisations authorised to file notices on this holder's behalf",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Creator(models.Model):
+    class Role(models.TextChoices):
+        AUTHOR = "author", "Author"
+        PHOTOGRAPHER = "photographer", "Photographer"
+        VIDEOGRAPHER = "videographer", "Videographer"
+        CARTOGRAPHER = "cartographer", "Cartographer"
+        TRANSLATOR = "translator", "Translator"
+
+    name = models.CharField(max_length=300)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AUTHOR)
+    rights_holder = models.ForeignKey(
+        RightsHolder, null=True, blank=True, on_delete=models.SET_NULL, related_name="creators"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "role"], name="creator_name_role")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HELD = "held", "Held for review"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        RESTORED = "restored", "Restored"
+
+    class Basis(models.TextChoices):
+        LICENSE = "license", "License"
+        AGREEMENT = "agreement", "Agreement"
+        QUOTATION = "quotation", "Quotation"
+        UNKNOWN = "unknown", "Unknown"
+
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.RESTORED)
+
+    slug = models.SlugField(max_length=220, unique=True)
+    title = models.CharField(max_length=500)
+    body = models.TextField()
+    language = models.CharField(max_length=8, help_text="ISO 639-1 of our text")
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    creators = models.ManyToManyField(Creator, blank=True, related_name="articles")
+    rights_holder = models.ForeignKey(
+        RightsHolder, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.UNKNOWN)
+    license = models.CharField(max_length=500, blank=True)
+    credit_text = models.CharField(max_length=500, blank=True)
+
+    # The primary source, as given, as declared by the page, where fetching ended, normalised.
+    primary_source_url_raw = models.URLField(max_length=2048, blank=True)
+    primary_source_url_canonical = models.URLField(max_length=2048, blank=True)
+    primary_source_url_final = models.URLField(max_length=2048, blank=True)
+    primary_source_url = models.URLField(max_length=2048, blank=True, help_text="Normalised")
+    primary_source_key = models.CharField(
+        max_length=64, blank=True, db_index=True,
+        help_text="SHA-256 of the normalised primary-source URL; empty when unknown",
+    )
+    # Idempotent import key: the primary-source key when known, else sha256(source, title, text).
+    lookup_key = models.CharField(max_length=64)
+
+    translated_from = models.CharField(max_length=8, blank=True, help_text="ISO 639-1, 'und' if unknown")
+    translation_engine = models.CharField(max_length=100, blank=True)
+    original_published_at = models.DateTimeField(null=True, blank=True)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    status_reason = models.CharField(max_length=500, blank=True)
+    content_sha256 = models.CharField(max_length=64)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Written by compliance when it withdraws; the 451 page shows them.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reference = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lookup_key", "language"], name="article_lookup_key_language"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def primary_source_known(self) -> bool:
+        return bool(self.primary_source_url)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+    @property
+    def translated_from_name(self) -> str:
+        if self.translated_from in ("", "und"):
+            return "an undetermined language"
+        try:
+            return get_language_info(self.translated_from)["name"]
+        except KeyError:
+            return self.translated_from
+
+
+class Asset(models.Model):
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "Photo"
+        VIDEO = "video", "Video"
+        MAP = "map", "Map"
+        EMBED = "embed", "Embed"
+
+    class Display(models.TextChoices):
+        HOTLINKED = "hotlinked", "Hotlinked"
+        IFRAME = "iframe", "Iframe"
+        REHOSTED = "rehosted", "Re-hosted"
+
+    class Status(models.TextChoices):
+        LIVE = "live", "Live"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assets")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    original_url = models.URLField(max_length=2048)
+    url_key = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of the normalised URL")
+    credit_line = models.CharField(max_length=1000, blank=True, help_text="Exactly as shown")
+    caption = models.TextField(blank=True)
+    alt_text = models.CharField(max_length=1000, blank=True)
+    creator = models.ForeignKey(Creator, null=True, blank=True, on_delete=models.SET_NULL, related_name="assets")
+    rights_holder = models.ForeignKey(
+        RightsHolder, null=True, blank=True, on_delete=models.PROTECT, related_name="assets"
+    )
+    license = models.CharField(max_length=500, blank=True)
+    display = models.CharField(max_length=10, choices=Display.choices, default=Display.HOTLINKED)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.LIVE)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reference = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["article_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="asset_article_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.credit_line or self.original_url}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.LIVE
+
+
+class ProvenanceEvent(AppendOnlyModel):
+    """What happened to an article or asset, mapped to W3C PROV activities in exports."""
+
+    class Kind(models.TextChoices):
+        FETCHED = "fetched", "Fetched"
+        EXTRACTED = "extracted", "Extracted"
+        TRANSLATED = "translated", "Translated"
+        EDITED = "edited", "Edited"
+        PUBLISHED = "published", "Published"
+        HELD = "held", "Held for review"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        RESTORED = "restored", "Restored"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="provenance_events")
+    asset = models.ForeignKey(
+        Asset, null=True, blank=True, on_delete=models.PROTECT, related_name="provenance_events"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.CharField(max_length=200, help_text="e.g. 'system:ingest', 'user:12', 'engine:deepl'")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    input_sha256 = models.CharField(max_length=64, blank=True)
+    output_sha256 = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["article", "occurred_at"], name="provenance_article_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"

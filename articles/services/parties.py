@@ -1,0 +1,52 @@
+"""Finding or creating the sources, rights holders and creators that provenance names."""
+
+from __future__ import annotations
+
+from django.utils.text import slugify
+
+from articles.models import Creator, RightsHolder, Source, SourceDomain
+from articles.urlnorm import host_aliases
+
+
+def source_for_host(host: str) -> Source | None:
+    domain = (
+        SourceDomain.objects.select_related("source")
+        .filter(host__in=host_aliases(host))
+        .order_by("host")
+        .first()
+    )
+    return domain.source if domain else None
+
+
+def _bare_host(host: str) -> str:
+    label, _, rest = host.partition(".")
+    return rest if label in {"www", "m", "amp", "mobile"} and "." in rest else host
+
+
+def source_for_host_or_new(host: str, *, name: str = "", language: str = "") -> Source:
+    source = source_for_host(host)
+    if source:
+        return source
+    bare = _bare_host(host)
+    source, _ = Source.objects.get_or_create(
+        slug=slugify(bare)[:200] or "source",
+        defaults={"name": name or bare, "homepage": f"https://{bare}/", "language": language},
+    )
+    SourceDomain.objects.get_or_create(host=bare, defaults={"source": source})
+    return source
+
+
+def rights_holder_named(name: str) -> RightsHolder | None:
+    name = name.strip()
+    if not name:
+        return None
+    holder, _ = RightsHolder.objects.get_or_create(name=name)
+    return holder
+
+
+def creator_named(name: str, role: str, holder: RightsHolder | None = None) -> Creator | None:
+    name = name.strip()
+    if not name:
+        return None
+    creator, _ = Creator.objects.get_or_create(name=name, role=role, defaults={"rights_holder": holder})
+    return creator

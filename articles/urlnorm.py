@@ -1,0 +1,214 @@
+"""The one URL normalisation used wherever a URL is stored or looked up.
+
+Provenance records and takedown requests are matched on `url_key`, so every
+equivalence decided here decides whether a takedown hits: widening it merges
+distinct articles, narrowing it lets a claimant's spelling miss the record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+from urllib.parse import SplitResult, unquote_plus, urlsplit, urlunsplit
+
+import idna
+from courlan.clean import TRACKERS_RE
+from url_normalize import url_normalize
+from w3lib.url import canonicalize_url
+
+MAX_URL_LENGTH = 2048
+
+ACCEPTED_SCHEMES = frozenset({"http", "https"})
+
+# Checked in addition to courlan's TRACKERS_RE so that these stay dropped even
+# if a courlan release narrows its pattern.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "_ga",
+        "_gl",
+        "ref_src",
+    }
+)
+
+ALIAS_LABELS = ("www", "m", "amp", "mobile")
+
+# Underscores and edge hyphens are not legal in DNS host names but real sites
+# are served under them, so only the character set and length are enforced.
+_HOST_LABEL = re.compile(r"[a-z0-9_-]{1,63}")
+# UTS 46 treats the ideographic and fullwidth full stops as label separators.
+_IDNA_DOTS = re.compile("[.\u3002\uff0e\uff61]")
+
+
+class InvalidUrl(ValueError):
+    pass
+
+
+def validate_url(raw: str) -> str:
+    return _validate(raw)[0]
+
+
+def normalise_url(raw: str) -> str:
+    # url_normalize first: it owns host IDNA, default ports, dot segments and
+    # escape case, and w3lib would otherwise IDNA-encode a unicode host itself
+    # with Python's IDNA 2003 codec (straße -> strasse instead of xn--strae-oqa).
+    # w3lib last: it sorts the query and drops the fragment, and its escaping
+    # of query values differs from url_normalize's, so it must have the final
+    # word for the output to be a fixed point.
+    url = canonicalize_url(_validate(raw)[1], keep_blank_values=True)
+    parts = urlsplit(url)
+    query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))
+    # http and https are one resource here: a claimant who types http:// for
+    # an https page must still hit the record, so every key is https.
+    normalised = urlunsplit(("https", _https_netloc(parts), parts.path or "/", query, ""))
+    # Escaping can lengthen a URL that passed validation; refusing it here keeps
+    # every output acceptable as input, which idempotence depends on.
+    if len(normalised) > MAX_URL_LENGTH:
+        raise InvalidUrl("URL is too long")
+    return normalised
+
+
+def url_key(raw: str) -> str:
+    return hashlib.sha256(normalise_url(raw).encode("utf-8")).hexdigest()
+
+
+def host_of(url: str) -> str:
+    host = urlsplit(normalise_url(url)).hostname
+    assert host  # normalise_url has rejected host-less URLs
+    return host
+
+
+def host_aliases(host: str) -> list[str]:
+    host = _normalise_host(host)
+    if _is_ip_address(host):
+        return [host]
+    first, _, rest = host.partition(".")
+    if first in ALIAS_LABELS:
+        if "." not in rest:
+            # www.example: stripping would leave a dotless name, which is never a site.
+            return [host]
+        bare = rest
+    else:
+        bare = host
+    if "." not in bare:
+        return [host]
+    candidates = [host, bare, *(f"{label}.{bare}" for label in ALIAS_LABELS)]
+    return list(dict.fromkeys(candidates))
+
+
+def _validate(raw: str) -> tuple[str, str]:
+    # Returns the stripped input and its url_normalize form: the host check needs
+    # the latter and normalise_url reuses it rather than computing it twice.
+    url = raw.strip()
+    if not url:
+        raise InvalidUrl("URL is empty")
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidUrl("URL is too long")
+    parts = _split(url)
+    if not parts.scheme:
+        raise InvalidUrl("URL is relative; an absolute http or https URL is required")
+    if parts.scheme.lower() not in ACCEPTED_SCHEMES:
+        raise InvalidUrl("only http and https URLs are accepted")
+    if not parts.hostname:
+        raise InvalidUrl("URL has no host")
+    try:
+        parts.port
+    except ValueError:
+        raise InvalidUrl("URL port is invalid") from None
+    normalised = _url_normalize(url)
+    _check_host(parts.hostname, urlsplit(normalised).hostname or "")
+    return url, normalised
+
+
+def _split(url: str) -> SplitResult:
+    try:
+        return urlsplit(url)
+    except ValueError:
+        # e.g. an unbalanced "[" or a netloc that NFKC-maps to a delimiter
+        raise InvalidUrl("URL is malformed") from None
+
+
+def _url_normalize(url: str) -> str:
+    try:
+        normalised = url_normalize(url)
+    except UnicodeError:
+        raise InvalidUrl("URL host is not a valid domain name") from None
+    assert normalised  # non-empty input always yields a URL
+    return normalised
+
+
+def _check_host(raw_host: str, host: str) -> None:
+    if any(ch.isspace() or not ch.isprintable() for ch in raw_host):
+        raise InvalidUrl("URL host contains whitespace or control characters")
+    if _is_ip_address(raw_host):
+        return
+    raw_labels = _IDNA_DOTS.split(_IDNA_DOTS.sub(".", raw_host).removesuffix("."))
+    labels = host.split(".")
+    # url_normalize silently drops empty labels (a..b.com -> a.b.com) and lets
+    # compatibility mapping invent dots (⒈.com -> 1..com); both change the host.
+    if len(labels) != len(raw_labels) or "" in raw_labels:
+        raise InvalidUrl("URL host is not a valid domain name")
+    if not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise InvalidUrl("URL host is not a valid domain name")
+    if not all(_is_a_label(label) for label in labels if label.startswith("xn--")):
+        raise InvalidUrl("URL host is not a valid domain name")
+
+
+def _is_a_label(label: str) -> bool:
+    # Mirror url_normalize's policy: IDNA 2008 first, IDNA 2003 as the fallback
+    # that still admits the emoji domains registries sold before 2008.
+    try:
+        idna.decode(label)
+        return True
+    except idna.IDNAError:
+        pass
+    try:
+        label.encode("ascii").decode("idna")
+        return True
+    except UnicodeError:
+        return False
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_tracking(param: str) -> bool:
+    name = unquote_plus(param.partition("=")[0]).lower()
+    # courlan's pattern is broad: besides real trackers it also matches names
+    # such as cid, uid, gallery, source and session. A site that identifies
+    # articles by one of those will see distinct articles share a key.
+    return name.startswith("utm_") or name in TRACKING_PARAMS or bool(TRACKERS_RE.search(name))
+
+
+def _https_netloc(parts: SplitResult) -> str:
+    # Userinfo never identifies the resource and must not end up in stored keys.
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    # url_normalize dropped the original scheme's default port; once the scheme
+    # is https, 443 is the default too.
+    if parts.port is None or parts.port == 443:
+        return host
+    return f"{host}:{parts.port}"
+
+
+def _normalise_host(host: str) -> str:
+    host = host.strip()
+    if _is_ip_address(host):
+        return ipaddress.ip_address(host).compressed
+    if any(ch in host for ch in "/?#@:[]\\"):
+        raise InvalidUrl("host contains URL delimiters")
+    return host_of(f"https://{host}/")

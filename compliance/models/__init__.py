@@ -1,0 +1,3 @@
+from .audit import AuditChainHead, AuditEntry, AuditVerification
+
+__all__ = ["AuditChainHead", "AuditEntry", "AuditVerification"]

@@ -1,0 +1,93 @@
+"""Withdrawing and restoring what we publish: one transaction, one ProvenanceEvent, one AuditEntry."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, Asset, ProvenanceEvent
+from compliance.errors import IllegalTransition, NotFound
+from compliance.services.audit import record
+
+WITHDRAWABLE = (Article.Status.PUBLISHED, Article.Status.RESTORED, Article.Status.HELD)
+
+
+def _locked_article(article_id: int) -> Article:
+    try:
+        return Article.objects.select_for_update().get(pk=article_id)
+    except Article.DoesNotExist:
+        raise NotFound(f"no article with id {article_id}") from None
+
+
+def withdraw_article(*, article_id: int, by: str, reason: str, reference: str = "") -> Article:
+    if not reason.strip():
+        raise IllegalTransition("a withdrawal needs a reason")
+    with transaction.atomic():
+        article = _locked_article(article_id)
+        if article.status not in WITHDRAWABLE:
+            raise IllegalTransition(f"article {article.pk} is {article.status}, it cannot be withdrawn")
+        previous, now = article.status, timezone.now()
+        article.status = Article.Status.WITHDRAWN
+        article.status_reason = reason
+        article.withdrawn_at = now
+        article.withdrawal_reference = reference
+        article.save(update_fields=["status", "status_reason", "withdrawn_at", "withdrawal_reference", "updated_at"])
+        ProvenanceEvent.objects.create(
+            article=article, kind=ProvenanceEvent.Kind.WITHDRAWN, actor=by, occurred_at=now,
+            input_sha256=article.content_sha256, detail={"reason": reason, "reference": reference},
+        )
+        record(
+            action="article.withdrawn", target=article, actor=by, at=now,
+            data={"from": previous, "to": article.status, "reference": reference,
+                  "content_sha256": article.content_sha256},
+        )
+    return article
+
+
+def restore_article(*, article_id: int, by: str, reason: str = "") -> Article:
+    with transaction.atomic():
+        article = _locked_article(article_id)
+        if article.status != Article.Status.WITHDRAWN:
+            raise IllegalTransition(f"article {article.pk} is {article.status}, only a withdrawn article can be restored")
+        now, reference = timezone.now(), article.withdrawal_reference
+        article.status = Article.Status.RESTORED
+        article.status_reason = reason
+        article.withdrawn_at = None
+        article.withdrawal_reference = ""
+        article.save(update_fields=["status", "status_reason", "withdrawn_at", "withdrawal_reference", "updated_at"])
+        ProvenanceEvent.objects.create(
+            article=article, kind=ProvenanceEvent.Kind.RESTORED, actor=by, occurred_at=now,
+            output_sha256=article.content_sha256, detail={"reason": reason, "withdrawal_reference": reference},
+        )
+        record(
+            action="article.restored", target=article, actor=by, at=now,
+            data={"from": Article.Status.WITHDRAWN, "to": article.status, "withdrawal_reference": reference},
+        )
+    return article
+
+
+def withdraw_asset(*, asset_id: int, by: str, reason: str, reference: str = "") -> Asset:
+    """Remove one photo, video or map and leave the article up."""
+    if not reason.strip():
+        raise IllegalTransition("a withdrawal needs a reason")
+    with transaction.atomic():
+        try:
+            asset = Asset.objects.select_for_update().get(pk=asset_id)
+        except Asset.DoesNotExist:
+            raise NotFound(f"no asset with id {asset_id}") from None
+        if asset.status != Asset.Status.LIVE:
+            raise IllegalTransition(f"asset {asset.pk} is already withdrawn")
+        now = timezone.now()
+        asset.status = Asset.Status.WITHDRAWN
+        asset.withdrawn_at = now
+        asset.withdrawal_reference = reference
+        asset.save(update_fields=["status", "withdrawn_at", "withdrawal_reference"])
+        ProvenanceEvent.objects.create(
+            article_id=asset.article_id, asset=asset, kind=ProvenanceEvent.Kind.WITHDRAWN, actor=by,
+            occurred_at=now, detail={"reason": reason, "reference": reference, "url_key": asset.url_key},
+        )
+        record(
+            action="asset.withdrawn", target=asset, actor=by, at=now,
+            data={"article_id": asset.article_id, "reference": reference, "url_key": asset.url_key},
+        )
+    return asset

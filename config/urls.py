@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from compliance.views import takedown
+from config.health import healthz
+
+admin.site.site_header = "Provenance & Takedown Compliance"
+admin.site.site_title = "Takedown compliance"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="articles:list", permanent=False)),
+    path("articles/", include("articles.urls")),
+    path("takedown/", takedown, name="takedown"),
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("articles.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("admin/", admin.site.urls),
+]
