@@ -30,6 +30,6 @@ def make_append_only(*tables: str):
     def forwards(apps, schema_editor) -> None:
         for table in tables:
             for statement in append_only_statements(schema_editor.connection.vendor, table):
-                schema_editor.execute(statement)
+                schema_editor.execute(statement, params=None)
 
     return forwards

@@ -57,12 +57,12 @@ def validate_url(raw: str) -> str:
 
 
 def normalise_url(raw: str) -> str:
-    # url_normalize first: it owns host IDNA, default ports, dot segments and
-    # escape case, and w3lib would otherwise IDNA-encode a unicode host itself
-    # with Python's IDNA 2003 codec (straße -> strasse instead of xn--strae-oqa).
-    # w3lib last: it sorts the query and drops the fragment, and its escaping
-    # of query values differs from url_normalize's, so it must have the final
-    # word for the output to be a fixed point.
+    # url_normalize runs first (host IDNA, default port, dot segments, escapes),
+    # because w3lib given a unicode host encodes it with Python's IDNA 2003 codec
+    # (straße -> strasse, a different registrable name from xn--strae-oqa), and
+    # because w3lib drops the fragment before url_normalize could turn a #! one
+    # into a query. w3lib then sorts the query and drops the fragment; its escaping
+    # of reserved characters is the one the key ends up with.
     url = canonicalize_url(_validate(raw)[1], keep_blank_values=True)
     parts = urlsplit(url)
     query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))

@@ -31,7 +31,7 @@ def write_records(path: Path, count: int, *, seed: int = 2022, progress: bool = 
         records = tqdm(generate_records(count, seed=seed), total=count, unit=" articles",
                        desc="generate", disable=not progress, file=sys.stderr)
         for record in records:
-            out.write(json.dumps(record, ensure_ascii=False))
+            out.write(json.dumps(record))
             out.write("\n")
     partial.replace(path)
     return path

@@ -11,6 +11,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Source
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Outlet {n}")
     slug = factory.Sequence(lambda n: f"outlet-{n}")

@@ -4,7 +4,7 @@ import string
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.urlnorm import (
@@ -19,12 +19,7 @@ from articles.urlnorm import (
 )
 
 # database=None: the example database would otherwise be written into the work tree.
-PROPERTY = settings(
-    max_examples=200,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+PROPERTY = settings(max_examples=200, deadline=None, database=None)
 
 CORPUS_URL = (
     "HTTPS://Edition.CNN.example:443/2022/05/16/europe/kharkiv-counteroffensive/"
@@ -82,6 +77,7 @@ def test_idn_host_becomes_punycode():
     assert normalise_url("https://Bücher.example/straße") == (
         "https://xn--bcher-kva.example/stra%C3%9Fe"
     )
+    assert url_key("https://bücher.example/") == url_key("https://XN--BCHER-KVA.example/")
 
 
 def test_idn_host_uses_idna2008_not_idna2003():
@@ -147,10 +143,14 @@ def test_url_of_exactly_max_length_is_accepted():
     assert validate_url(url) == url
 
 
+def test_javascript_url_is_rejected():
+    with pytest.raises(InvalidUrl, match="only http and https URLs are accepted"):
+        validate_url("javascript:alert(document.cookie)")
+
+
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
-        ("javascript:alert(1)", "only http and https"),
         ("JAVASCRIPT://example.com/%0Aalert(1)", "only http and https"),
         ("data:text/html,<script>alert(1)</script>", "only http and https"),
         ("ftp://example.com/file", "only http and https"),
@@ -168,7 +168,6 @@ def test_url_of_exactly_max_length_is_accepted():
         ("https://example.com/" + "a" * MAX_URL_LENGTH, "too long"),
     ],
     ids=[
-        "javascript",
         "javascript-with-slashes",
         "data",
         "ftp",
@@ -371,7 +370,7 @@ def test_normalisation_is_idempotent(raw):
 
 
 @PROPERTY
-@given(CANONICAL, TRACKERS.filter(bool), RNG)
+@given(CANONICAL, st.lists(st.tuples(TRACKING_NAME, SAFE_VALUE), min_size=1, max_size=3), RNG)
 def test_tracking_parameters_never_survive(canonical, trackers, rng):
     host, segments, params = canonical
     pairs = params + [(random_case(rng, name), value) for name, value in trackers]

@@ -1,0 +1,276 @@
+"""Run the project's benchmarks; each prints a result line and records it in bench/results/<name>.json.
+
+    python bench/run.py                  # every benchmark (what `make bench` runs)
+    python bench/run.py --only import    # one of them
+    python bench/run.py --quick          # smaller inputs, for development
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit, urlunsplit
+
+from tqdm import tqdm
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+PYTHON = sys.executable
+ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+BENCH_DB = "provenance_bench"
+IMPORT_GOAL = 5000.0
+QUICK_COUNT = 10_000
+
+
+class BenchError(RuntimeError):
+    """A benchmark could not run or its result is wrong; the message is one line."""
+
+
+@dataclass
+class Result:
+    figure: str
+    goal: float | None
+    measured: float
+    unit: str
+    details: dict = field(default_factory=dict)
+
+    @property
+    def met(self) -> bool:
+        return self.goal is None or self.measured >= self.goal
+
+    def line(self) -> str:
+        goal = f"goal >= {self.goal:,.0f}" if self.goal is not None else "no goal"
+        verdict = "ok" if self.met else "BELOW GOAL"
+        return f"{self.figure}: {self.measured:,.0f} {self.unit} ({goal}: {verdict})"
+
+
+@dataclass
+class Context:
+    count: int
+    command: str
+    progress: bool
+
+
+# --- the machine, the database, the record ------------------------------------------------
+
+def machine() -> dict:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {
+        "description": f"{cpu_model()}, {os.cpu_count()} cores, {memory / 2**30:.0f} GiB RAM, "
+                       f"{platform.system()} {platform.release()}, Python {platform.python_version()}",
+        "cpu": cpu_model(), "cores": os.cpu_count(), "memory_bytes": memory,
+        "platform": platform.platform(), "python": platform.python_version(), "node": platform.node(),
+    }
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def record(name: str, results: list[Result], *, context: Context, database: str) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    host, date = machine(), datetime.now(timezone.utc).isoformat(timespec="seconds")
+    fresh = [{**asdict(r), "machine": host, "date": date, "command": context.command, "database": database}
+             for r in results]
+    replaced = {(r["figure"], r["machine"]["description"]) for r in fresh}
+    kept = [r for r in load_results(path) if (r["figure"], r["machine"]["description"]) not in replaced]
+    partial = path.with_suffix(".json.tmp")
+    partial.write_text(json.dumps({"benchmark": name, "results": kept + fresh}, indent=2) + "\n")
+    partial.replace(path)
+    return path
+
+
+def load_results(path: Path) -> list[dict]:
+    try:
+        return json.loads(path.read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return []
+
+
+# --- PostgreSQL ------------------------------------------------------------------------
+
+def connect(url: str):
+    import psycopg
+
+    parts = urlsplit(url)
+    try:
+        return psycopg.connect(conninfo_of(parts), autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        where = f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise BenchError(f"PostgreSQL is not reachable at {where} ({reason}); "
+                         f"the import benchmark needs it (or set DATABASE_URL)") from None
+
+
+def conninfo_of(parts) -> str:
+    fields = {"host": parts.hostname, "port": parts.port, "user": parts.username, "password": parts.password,
+              "dbname": parts.path.lstrip("/") or None}
+    return " ".join(f"{key}={value}" for key, value in fields.items() if value)
+
+
+def bench_database() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        if urlsplit(url).scheme not in {"postgres", "postgresql", "pgsql"}:
+            raise BenchError("the import benchmark needs PostgreSQL; DATABASE_URL names another database")
+        return url
+    with connect(ADMIN_URL) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    return urlunsplit(urlsplit(ADMIN_URL)._replace(path=f"/{BENCH_DB}"))
+
+
+def database_version(url: str) -> str:
+    with connect(url) as conn:
+        return "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0]
+
+
+def row_counts(url: str) -> dict[str, int]:
+    tables = {"articles": "articles_article", "assets": "articles_asset",
+              "provenance_events": "articles_provenanceevent"}
+    with connect(url) as conn:
+        return {name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for name, table in tables.items()}
+
+
+# --- the import benchmark ----------------------------------------------------------------
+
+def manage(url: str, *args: str) -> tuple[float, str]:
+    env = {**os.environ, "DATABASE_URL": url}
+    started = time.perf_counter()
+    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        tail = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
+        raise BenchError(f"manage.py {args[0]} failed ({done.returncode}): {tail[0]}")
+    return elapsed, done.stdout
+
+
+def data_file(count: int, progress: bool) -> Path:
+    label = f"{count // 1000}k" if count % 1000 == 0 else str(count)
+    path = BENCH / "data" / f"articles-{label}.jsonl"
+    if not path.exists() or line_count(path) != count:
+        command = [PYTHON, str(BENCH / "generate.py"), "--count", str(count), "--out", str(path)]
+        subprocess.run(command + ([] if progress else ["--no-progress"]), cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+    return path
+
+
+def line_count(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+def translated_count(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if b'"translated_from"' in line)
+
+
+REPORT_LINE = re.compile(r"(\d+) created, (\d+) updated, (\d+) unchanged, (\d+) held by the publish gate, (\d+) errors")
+
+
+def parse_report(stdout: str) -> dict[str, int]:
+    found = REPORT_LINE.search(stdout)
+    if not found:
+        raise BenchError(f"import_articles printed no report: {stdout.strip()[-200:]!r}")
+    return dict(zip(("created", "updated", "unchanged", "held", "errors"), map(int, found.groups())))
+
+
+def expect(what: str, actual: object, wanted: object) -> None:
+    if actual != wanted:
+        raise BenchError(f"{what}: expected {wanted}, got {actual}")
+
+
+def bench_import(context: Context) -> tuple[list[Result], str]:
+    url = bench_database()
+    database = database_version(url)
+    manage(url, "migrate", "--noinput")
+    expect("articles before the import", row_counts(url)["articles"], 0)
+    path = data_file(context.count, context.progress)
+    relative = path.relative_to(ROOT)
+    first = timed_import(url, relative)
+    expect("first import report", {k: first[1][k] for k in ("created", "errors")}, {"created": context.count, "errors": 0})
+    counts = row_counts(url)
+    expected = {"articles": context.count, "assets": context.count,
+                "provenance_events": 3 * context.count + translated_count(path)}
+    expect("rows after the first import", counts, expected)
+    second = timed_import(url, relative)
+    expect("re-import report", second[1]["unchanged"], context.count)
+    expect("rows after the re-import", row_counts(url), expected)
+    return import_results(context, relative, first, second, counts), database
+
+
+def timed_import(url: str, path: Path) -> tuple[float, dict[str, int]]:
+    elapsed, stdout = manage(url, "import_articles", str(path), "--no-progress")
+    return elapsed, parse_report(stdout)
+
+
+def import_results(context: Context, path: Path, first: tuple[float, dict], second: tuple[float, dict],
+                   counts: dict[str, int]) -> list[Result]:
+    label = f"{context.count // 1000}k" if context.count % 1000 == 0 else str(context.count)
+    timed = f"manage.py import_articles {path} --no-progress"
+    return [
+        Result(f"import_articles, {label} new articles", IMPORT_GOAL, context.count / first[0], "articles/s",
+               {"seconds": round(first[0], 2), "report": first[1], "rows": counts, "timed_command": timed}),
+        Result(f"import_articles, {label} re-imported unchanged", IMPORT_GOAL, context.count / second[0],
+               "articles/s", {"seconds": round(second[0], 2), "report": second[1], "timed_command": timed}),
+    ]
+
+
+# --- running them ------------------------------------------------------------------------
+
+BENCHMARKS: dict[str, Callable[[Context], tuple[list[Result], str]]] = {"import": bench_import}
+
+
+def run(names: list[str], context: Context) -> bool:
+    all_met = True
+    bar = tqdm(names, unit=" benchmark", desc="bench", disable=not context.progress, file=sys.stderr)
+    for name in bar:
+        bar.set_postfix_str(name)
+        results, database = BENCHMARKS[name](context)
+        path = record(name, results, context=context, database=database)
+        for result in results:
+            tqdm.write(result.line())
+            all_met = all_met and result.met
+        tqdm.write(f"  recorded in {path.relative_to(ROOT)} ({database}; {machine()['description']})")
+    return all_met
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append", help="run only this benchmark")
+    parser.add_argument("--count", type=int, default=100_000, help="articles to import (default 100000)")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_COUNT} articles, for development")
+    parser.add_argument("--no-progress", action="store_true")
+    args = parser.parse_args(argv)
+    command = shlex.join(["python", "bench/run.py", *sys.argv[1:]]) if argv is None else shlex.join(argv)
+    context = Context(count=QUICK_COUNT if args.quick else args.count, command=command,
+                      progress=not args.no_progress)
+    try:
+        met = run(args.only or list(BENCHMARKS), context)
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
