@@ -10,14 +10,27 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, unquote_plus, urlsplit, urlunsplit
 
 import idna
 from courlan.clean import TRACKERS_RE
-from url_normalize import url_normalize
+from url_normalize.generic_url_cleanup import generic_url_cleanup
+from url_normalize.normalize_fragment import normalize_fragment
+from url_normalize.normalize_host import normalize_host
+from url_normalize.normalize_path import normalize_path
+from url_normalize.normalize_port import normalize_port
+from url_normalize.normalize_query import normalize_query
+from url_normalize.normalize_scheme import normalize_scheme
+from url_normalize.normalize_userinfo import normalize_userinfo
+from url_normalize.provide_url_scheme import provide_url_scheme
+from url_normalize.tools import cleanup_url_input, deconstruct_url, reconstruct_url
 from w3lib.url import canonicalize_url
 
 MAX_URL_LENGTH = 2048
+# One import record asks for the same URL several times (validate, normalise, key, host).
+CACHED_URLS = 4096
+CACHED_HOSTS = 1024
 
 ACCEPTED_SCHEMES = frozenset({"http", "https"})
 
@@ -56,6 +69,7 @@ def validate_url(raw: str) -> str:
     return _validate(raw)[0]
 
 
+@lru_cache(maxsize=CACHED_URLS)
 def normalise_url(raw: str) -> str:
     # url_normalize runs first (host IDNA, default port, dot segments, escapes),
     # because w3lib given a unicode host encodes it with Python's IDNA 2003 codec
@@ -104,6 +118,7 @@ def host_aliases(host: str) -> list[str]:
     return list(dict.fromkeys(candidates))
 
 
+@lru_cache(maxsize=CACHED_URLS)
 def _validate(raw: str) -> tuple[str, str]:
     # Returns the stripped input and its url_normalize form: the host check needs
     # the latter and normalise_url reuses it rather than computing it twice.
@@ -138,13 +153,38 @@ def _split(url: str) -> SplitResult:
 
 def _url_normalize(url: str) -> str:
     try:
-        normalised = url_normalize(url)
+        normalised = _url_normalize_steps(url)
     except UnicodeError:
         raise InvalidUrl("URL host is not a valid domain name") from None
     assert normalised  # non-empty input always yields a URL
     return normalised
 
 
+def _url_normalize_steps(url: str) -> str:
+    # url_normalize.url_normalize(url) with its default arguments, step by step, so that
+    # the host step (IDNA, the costly one) runs once per distinct host; tests hold it
+    # equal to the library's function.
+    url = cleanup_url_input(url)
+    if not url:
+        return url
+    url = generic_url_cleanup(provide_url_scheme(url))
+    parts = deconstruct_url(url)
+    parts = parts._replace(host=_cached_host(parts.host))
+    parts = parts._replace(
+        scheme=normalize_scheme(parts.scheme),
+        userinfo=normalize_userinfo(parts.userinfo) if parts.userinfo else "",
+        query=normalize_query(parts.query, host=parts.host),
+        fragment=normalize_fragment(parts.fragment),
+    )
+    parts = parts._replace(port=normalize_port(parts.port, parts.scheme),
+                           path=normalize_path(parts.path, parts.scheme))
+    return reconstruct_url(parts)
+
+
+_cached_host = lru_cache(maxsize=CACHED_HOSTS)(normalize_host)
+
+
+@lru_cache(maxsize=CACHED_HOSTS)
 def _check_host(raw_host: str, host: str) -> None:
     if any(ch.isspace() or not ch.isprintable() for ch in raw_host):
         raise InvalidUrl("URL host contains whitespace or control characters")

@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shlex
 import subprocess
 import sys
@@ -61,6 +62,7 @@ class Context:
     count: int
     command: str
     progress: bool
+    stage: Callable[[str], None] = lambda _: None
 
 
 # --- the machine, the database, the record ------------------------------------------------
@@ -116,7 +118,7 @@ def connect(url: str):
         return psycopg.connect(conninfo_of(parts), autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as exc:
         where = f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        reason = str(exc).strip().splitlines()[0].strip() if str(exc).strip() else type(exc).__name__
         raise BenchError(f"PostgreSQL is not reachable at {where} ({reason}); "
                          f"the import benchmark needs it (or set DATABASE_URL)") from None
 
@@ -153,15 +155,28 @@ def row_counts(url: str) -> dict[str, int]:
 
 # --- the import benchmark ----------------------------------------------------------------
 
-def manage(url: str, *args: str) -> tuple[float, str]:
+@dataclass
+class Run:
+    seconds: float
+    cpu_seconds: float
+    load_average: float
+    stdout: str
+
+
+def manage(url: str, *args: str) -> Run:
     env = {**os.environ, "DATABASE_URL": url}
-    started = time.perf_counter()
+    load, cpu, started = os.getloadavg()[0], children_cpu(), time.perf_counter()
     done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         tail = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
         raise BenchError(f"manage.py {args[0]} failed ({done.returncode}): {tail[0]}")
-    return elapsed, done.stdout
+    return Run(elapsed, children_cpu() - cpu, load, done.stdout)
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def data_file(count: int, progress: bool) -> Path:
@@ -200,39 +215,50 @@ def expect(what: str, actual: object, wanted: object) -> None:
 
 
 def bench_import(context: Context) -> tuple[list[Result], str]:
+    context.stage("database")
     url = bench_database()
     database = database_version(url)
+    context.stage("migrate")
     manage(url, "migrate", "--noinput")
     expect("articles before the import", row_counts(url)["articles"], 0)
+    context.stage("data")
     path = data_file(context.count, context.progress)
     relative = path.relative_to(ROOT)
+    context.stage("first import")
     first = timed_import(url, relative)
-    expect("first import report", {k: first[1][k] for k in ("created", "errors")}, {"created": context.count, "errors": 0})
+    expect("first import", {k: first[1][k] for k in ("created", "errors")}, {"created": context.count, "errors": 0})
     counts = row_counts(url)
     expected = {"articles": context.count, "assets": context.count,
                 "provenance_events": 3 * context.count + translated_count(path)}
     expect("rows after the first import", counts, expected)
+    context.stage("re-import")
     second = timed_import(url, relative)
-    expect("re-import report", second[1]["unchanged"], context.count)
+    expect("articles unchanged by the re-import", second[1]["unchanged"], context.count)
     expect("rows after the re-import", row_counts(url), expected)
     return import_results(context, relative, first, second, counts), database
 
 
-def timed_import(url: str, path: Path) -> tuple[float, dict[str, int]]:
-    elapsed, stdout = manage(url, "import_articles", str(path), "--no-progress")
-    return elapsed, parse_report(stdout)
+def timed_import(url: str, path: Path) -> tuple[Run, dict[str, int]]:
+    run = manage(url, "import_articles", str(path), "--no-progress")
+    return run, parse_report(run.stdout)
 
 
-def import_results(context: Context, path: Path, first: tuple[float, dict], second: tuple[float, dict],
+def import_results(context: Context, path: Path, first: tuple[Run, dict], second: tuple[Run, dict],
                    counts: dict[str, int]) -> list[Result]:
     label = f"{context.count // 1000}k" if context.count % 1000 == 0 else str(context.count)
     timed = f"manage.py import_articles {path} --no-progress"
     return [
-        Result(f"import_articles, {label} new articles", IMPORT_GOAL, context.count / first[0], "articles/s",
-               {"seconds": round(first[0], 2), "report": first[1], "rows": counts, "timed_command": timed}),
-        Result(f"import_articles, {label} re-imported unchanged", IMPORT_GOAL, context.count / second[0],
-               "articles/s", {"seconds": round(second[0], 2), "report": second[1], "timed_command": timed}),
+        Result(f"import_articles, {label} new articles", IMPORT_GOAL, context.count / first[0].seconds,
+               "articles/s", {**run_details(first), "rows": counts, "timed_command": timed}),
+        Result(f"import_articles, {label} re-imported unchanged", IMPORT_GOAL, context.count / second[0].seconds,
+               "articles/s", {**run_details(second), "timed_command": timed}),
     ]
+
+
+def run_details(timed: tuple[Run, dict]) -> dict:
+    run, report = timed
+    return {"seconds": round(run.seconds, 2), "cpu_seconds_of_import_process": round(run.cpu_seconds, 2),
+            "load_average_1m_before": round(run.load_average, 2), "report": report}
 
 
 # --- running them ------------------------------------------------------------------------
@@ -244,7 +270,7 @@ def run(names: list[str], context: Context) -> bool:
     all_met = True
     bar = tqdm(names, unit=" benchmark", desc="bench", disable=not context.progress, file=sys.stderr)
     for name in bar:
-        bar.set_postfix_str(name)
+        context.stage = lambda stage, name=name: bar.set_postfix_str(f"{name}: {stage}")
         results, database = BENCHMARKS[name](context)
         path = record(name, results, context=context, database=database)
         for result in results:
@@ -261,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_COUNT} articles, for development")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
+    if args.count < 1:
+        parser.error("--count must be at least 1")
     command = shlex.join(["python", "bench/run.py", *sys.argv[1:]]) if argv is None else shlex.join(argv)
     context = Context(count=QUICK_COUNT if args.quick else args.count, command=command,
                       progress=not args.no_progress)

@@ -15,6 +15,8 @@ from articles.services.ingest import PrimarySource, resolve_primary_source
 from articles.urlnorm import host_of, url_key, validate_url
 
 ISO_LANGUAGE_LENGTH = (2, 3)
+ASSET_KINDS = list(Asset.Kind.values)
+BASES = list(Article.Basis.values)
 
 
 class RecordError(ValueError):
@@ -95,7 +97,7 @@ def _asset(data: Any, index: int) -> AssetRecord:
     except ValueError as exc:
         raise RecordError(f"assets[{index}].url: {exc}") from None
     return AssetRecord(
-        kind=_choice(data, "kind", list(Asset.Kind.values), Asset.Kind.PHOTO), url=url, url_key=key,
+        kind=_choice(data, "kind", ASSET_KINDS, Asset.Kind.PHOTO), url=url, url_key=key,
         credit_line=_text(data, "credit_line", limit=1000), caption=_text(data, "caption", limit=5000),
         creator=_text(data, "creator", limit=300), rights_holder=_text(data, "rights_holder", limit=300),
         license=_text(data, "license"),
@@ -150,7 +152,7 @@ def parse_record(data: Any, *, raw_line: str) -> ArticleRecord:
         source_name=_text(source, "name", limit=200), source_host=source_host,
         authors=tuple(dict.fromkeys(a.strip() for a in authors if a.strip())),
         rights_holder=_text(data, "rights_holder", limit=300), license=_text(data, "license"),
-        basis=_choice(data, "basis", list(Article.Basis.values), Article.Basis.UNKNOWN),
+        basis=_choice(data, "basis", BASES, Article.Basis.UNKNOWN),
         translated_from=_language(data, "translated_from", required=False),
         translation_engine=_text(data, "translation_engine", limit=100),
         published_at=_published(data),

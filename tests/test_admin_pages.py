@@ -1,0 +1,32 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.factories import AssetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_admin_list_and_change_page_renders(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
+    asset = AssetFactory()
+    pages = [reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist") for m in admin.site._registry]
+    pages.append(reverse("admin:articles_article_change", args=[asset.article.pk]))
+
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+
+
+def test_audit_entries_cannot_be_added_or_edited_in_the_admin(client, django_user_model):
+    from django.db import transaction
+
+    from compliance.services.audit import record
+
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
+    asset = AssetFactory()
+    with transaction.atomic():
+        entry = record(action="test", target=asset, actor="user:1")
+
+    assert client.get(reverse("admin:compliance_auditentry_add")).status_code == 403
+    response = client.post(reverse("admin:compliance_auditentry_change", args=[entry.pk]), {"action": "x"})
+    assert response.status_code == 403
