@@ -132,14 +132,15 @@ def _validate(raw: str) -> tuple[str, str]:
         raise InvalidUrl("URL is relative; an absolute http or https URL is required")
     if parts.scheme.lower() not in ACCEPTED_SCHEMES:
         raise InvalidUrl("only http and https URLs are accepted")
-    if not parts.hostname:
+    hostname = parts.hostname
+    if not hostname:
         raise InvalidUrl("URL has no host")
     try:
         parts.port
     except ValueError:
         raise InvalidUrl("URL port is invalid") from None
     normalised = _url_normalize(url)
-    _check_host(parts.hostname, urlsplit(normalised).hostname or "")
+    _check_host(hostname, urlsplit(normalised).hostname or "")
     return url, normalised
 
 
@@ -240,9 +241,10 @@ def _https_netloc(parts: SplitResult) -> str:
         host = f"[{host}]"
     # url_normalize dropped the original scheme's default port; once the scheme
     # is https, 443 is the default too.
-    if parts.port is None or parts.port == 443:
+    port = parts.port
+    if port is None or port == 443:
         return host
-    return f"{host}:{parts.port}"
+    return f"{host}:{port}"
 
 
 def _normalise_host(host: str) -> str:

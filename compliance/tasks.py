@@ -1,8 +1,15 @@
 from celery import shared_task
+from django.utils import timezone
 
 from compliance.services.audit import verify_and_remember
+from compliance.services.outbox import send_pending
 
 
 @shared_task(name="compliance.tasks.verify_audit_log")
 def verify_audit_log() -> bool:
     return verify_and_remember(checked_by="task:verify_audit_log").ok
+
+
+@shared_task(name="compliance.tasks.send_outbox")
+def send_outbox() -> int:
+    return send_pending(now=timezone.now())

@@ -1,7 +1,70 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from compliance.errors import NotFound
+from compliance.forms import TakedownForm
+from compliance.models import Notice
+from compliance.ratelimit import client_address, over_limit
+from compliance.selectors import notice_for_status_token, status_items
+from compliance.services.confirmation import confirm_email, notice_for_confirmation
+from compliance.services.intake import receive_notice
 
 
+def _rate_limited(request: HttpRequest, email: str) -> bool:
+    window, address = settings.TAKEDOWN_RATE_WINDOW_SECONDS, client_address(request)
+    by_address = over_limit("takedown-address", address, limit=settings.TAKEDOWN_RATE_PER_ADDRESS,
+                            window_seconds=window)
+    by_email = bool(email) and over_limit("takedown-email", email.lower(), limit=settings.TAKEDOWN_RATE_PER_EMAIL,
+                                          window_seconds=window)
+    return by_address or by_email
+
+
+@csrf_protect
 def takedown(request: HttpRequest) -> HttpResponse:
-    return render(request, "takedown.html", {"takedown_email": settings.TAKEDOWN_EMAIL})
+    form = TakedownForm(request.POST or None)
+    if request.method == "POST":
+        if _rate_limited(request, request.POST.get("claimant_email", "").strip()):
+            return render(request, "compliance/takedown_form.html", {
+                "form": form, "takedown_email": settings.TAKEDOWN_EMAIL,
+                "rate_limited": True}, status=429)
+        if form.is_valid():
+            received = receive_notice(channel=Notice.Channel.WEB, submission=form.submission(),
+                                      needs_confirmation=True, client_ip=client_address(request) or None)
+            return redirect(f"{received.status_url.removeprefix(settings.SITE_URL)}?new=1")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "compliance/takedown_form.html",
+                  {"form": form, "takedown_email": settings.TAKEDOWN_EMAIL}, status=status)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The token in the URL is the claimant's key: keep it out of caches, referrers and search engines.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+def takedown_status(request: HttpRequest, token: str) -> HttpResponse:
+    notice = notice_for_status_token(token)
+    if notice is None:
+        raise Http404("No such request")
+    return _private(render(request, "compliance/takedown_status.html", {
+        "notice": notice, "items": status_items(notice), "new": request.GET.get("new") == "1",
+        "now": timezone.now()}))
+
+
+def takedown_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        notice_id = notice_for_confirmation(token)
+    except NotFound as exc:
+        return _private(render(request, "compliance/takedown_confirmed.html", {"error": str(exc)}, status=400))
+    if request.method != "POST":
+        # A GET only shows the button: mail scanners that prefetch links must not confirm.
+        return _private(render(request, "compliance/takedown_confirmed.html", {"token": token}))
+    notice = confirm_email(notice_id=notice_id, now=timezone.now())
+    return _private(render(request, "compliance/takedown_confirmed.html", {"notice": notice}))

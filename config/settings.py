@@ -134,6 +134,22 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_FILE_PATH = VAR_DIR / "outbox-mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "takedown@worldtimetodays.example")
 
+def _cache_from(url: str) -> dict:
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    # Shared by every process on one machine, unlike process memory: rate limits hold across workers.
+    return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+
+
+CACHES = {"default": _cache_from(os.environ.get("CACHE_URL", ""))}
+if not os.environ.get("CACHE_URL") and os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
+    CACHES = {"default": _cache_from(os.environ["CELERY_BROKER_URL"])}
+# How many proxies of ours stand in front of the web server (X-Forwarded-For is trusted that far).
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+TAKEDOWN_RATE_PER_ADDRESS = int(os.environ.get("TAKEDOWN_RATE_PER_ADDRESS", "20"))
+TAKEDOWN_RATE_PER_EMAIL = int(os.environ.get("TAKEDOWN_RATE_PER_EMAIL", "10"))
+TAKEDOWN_RATE_WINDOW_SECONDS = 3600
+
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 BROKER_DIR = VAR_DIR / "broker"
@@ -164,6 +180,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "send-outbox": {"task": "compliance.tasks.send_outbox", "schedule": 10.0},
     "verify-audit-log-hourly": {
         "task": "compliance.tasks.verify_audit_log",
         "schedule": 3600.0,
@@ -207,3 +224,9 @@ LOGGING = {
 
 TAKEDOWN_EMAIL = os.environ.get("TAKEDOWN_EMAIL", "takedown@worldtimetodays.example")
 SITE_NAME = os.environ.get("SITE_NAME", "World Time Todays")
+# Hosts our own pages are published under: a notice naming one of them names our article.
+PUBLIC_HOSTS = sorted(
+    {host.lower() for host in env_list("PUBLIC_HOSTS", "worldtimetodays.example,www.worldtimetodays.example")}
+    | {SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()}
+)
+MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1])

@@ -3,7 +3,6 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from compliance.views import takedown
 from config.health import healthz
 
 admin.site.site_header = "Provenance & Takedown Compliance"
@@ -12,7 +11,7 @@ admin.site.site_title = "Takedown compliance"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="articles:list", permanent=False)),
     path("articles/", include("articles.urls")),
-    path("takedown/", takedown, name="takedown"),
+    path("takedown/", include("compliance.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("articles.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,3 +1,9 @@
 from .audit import AuditChainHead, AuditEntry, AuditVerification
+from .mail import InboundAttachment, InboundMessage, OutboundMessage
+from .notices import IdempotencyRecord, Notice, NoticeItem, NoticeItemMatch
 
-__all__ = ["AuditChainHead", "AuditEntry", "AuditVerification"]
+__all__ = [
+    "AuditChainHead", "AuditEntry", "AuditVerification",
+    "InboundAttachment", "InboundMessage", "OutboundMessage",
+    "IdempotencyRecord", "Notice", "NoticeItem", "NoticeItemMatch",
+]

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from compliance.models.notices import Notice
+
+
+class InboundMessage(models.Model):
+    """A received mail, stored as raw bytes before anything can fail to parse it."""
+
+    class Via(models.TextChoices):
+        FILE = "file", "File import"
+        IMAP = "imap", "IMAP mailbox"
+        WEBHOOK = "webhook", "Provider webhook"
+
+    class Kind(models.TextChoices):
+        UNPARSED = "unparsed", "Not parsed yet"
+        MESSAGE = "message", "Message"
+        AUTO_REPLY = "auto_reply", "Auto-reply"
+        BOUNCE = "bounce", "Bounce"
+        SPAM = "spam", "Marked as spam"
+
+    class Role(models.TextChoices):
+        PENDING = "pending", "Not processed yet"
+        OPENED = "opened", "Opened a notice"
+        THREADED = "threaded", "Joined a notice"
+        DUPLICATE = "duplicate", "Same notice as another channel's"
+        IGNORED = "ignored", "Stored, no notice"
+
+    class Dkim(models.TextChoices):
+        PENDING = "pending", "Not checked yet"
+        NONE = "none", "Not signed"
+        PASS = "pass", "Pass"
+        FAIL = "fail", "Fail"
+        TEMPERROR = "temperror", "Temporary error"
+        PERMERROR = "permerror", "Permanent error"
+
+    dedupe_key = models.CharField(max_length=64, unique=True,
+                                  help_text="SHA-256 of Message-ID and body hash, or of the bytes without a Message-ID")
+    raw = models.BinaryField()
+    raw_sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveIntegerField()
+    via = models.CharField(max_length=10, choices=Via.choices)
+    received_at = models.DateTimeField(default=timezone.now)
+    message_id = models.CharField(max_length=998, blank=True, db_index=True)
+    body_sha256 = models.CharField(max_length=64, blank=True)
+    header_from = models.CharField(max_length=320, blank=True)
+    envelope_from = models.CharField(max_length=320, blank=True)
+    subject = models.CharField(max_length=998, blank=True)
+    in_reply_to = models.JSONField(default=list, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.UNPARSED)
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PENDING)
+    dkim = models.CharField(max_length=10, choices=Dkim.choices, default=Dkim.PENDING)
+    dkim_domain = models.CharField(max_length=253, blank=True)
+    authentication_results = models.TextField(blank=True, help_text="As the receiving MTA recorded them")
+    defects = models.JSONField(default=list, blank=True)
+    notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.subject or self.message_id or self.raw_sha256[:12]
+
+
+class InboundAttachment(models.Model):
+    message = models.ForeignKey(InboundMessage, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField(null=True, blank=True, help_text="Empty when over the size limit")
+
+    def __str__(self) -> str:
+        return self.filename or self.content_type
+
+
+class OutboundMessage(models.Model):
+    """The outbox: written in the transaction of the change it reports, sent afterwards by a task."""
+
+    class Purpose(models.TextChoices):
+        ACKNOWLEDGMENT = "acknowledgment", "Acknowledgment"
+        CONFIRM_EMAIL = "confirm_email", "Confirm your email"
+        REQUEST_INFORMATION = "request_information", "Request for information"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="outbound")
+    purpose = models.CharField(max_length=25, choices=Purpose.choices)
+    to_address = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    message_id = models.CharField(max_length=300, unique=True)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["state", "created_at"], name="outbox_pending",
+                                condition=models.Q(state="pending"))]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} to {self.to_address}"

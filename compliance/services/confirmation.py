@@ -1,0 +1,41 @@
+"""The claimant confirms their email address through the link in the acknowledgment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core import signing
+from django.db import transaction
+
+from compliance.errors import NotFound
+from compliance.models import Notice
+from compliance.services.audit import record
+from compliance.services.intake import CONFIRM_SALT
+
+CONFIRM_MAX_AGE_SECONDS = 14 * 24 * 3600
+
+
+def notice_for_confirmation(token: str) -> int:
+    try:
+        return int(signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE_SECONDS)["notice"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise NotFound("this confirmation link is not valid or has expired") from None
+
+
+def confirm_email(*, notice_id: int, now: datetime) -> Notice:
+    """Idempotent: a second click changes nothing and writes nothing."""
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        if notice.email_confirmed_at:
+            return notice
+        notice.email_confirmed_at = now
+        if notice.verification == Notice.Verification.UNVERIFIED:
+            notice.verification = Notice.Verification.EMAIL_CONFIRMED
+        previous = notice.status
+        if notice.status == Notice.Status.AWAITING_CONFIRMATION:
+            notice.status = (Notice.Status.AWAITING_INFORMATION if notice.missing_elements
+                             else Notice.Status.IN_REVIEW)
+        notice.save(update_fields=["email_confirmed_at", "verification", "status"])
+        record(action="notice.email_confirmed", target=notice, actor="claimant:web", at=now,
+               data={"from": previous, "to": notice.status, "verification": notice.verification})
+    return notice

@@ -1,0 +1,143 @@
+"""Receiving a notice from any channel: one transaction stores it, matches it, audits it, queues the acknowledgment."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import RightsHolder
+from compliance.intake.submission import Submission
+from compliance.models import Notice, NoticeItem, OutboundMessage
+from compliance.services.audit import personal_data_hash, record
+from compliance.services.matching import match_items
+from compliance.services.outbox import queue_mail
+from compliance.services.references import new_reference, new_status_token
+
+SLA = timedelta(hours=24)
+DUPLICATE_WINDOW = timedelta(hours=24)
+CONFIRM_SALT = "compliance.notice.confirm-email"
+MISSING_LABELS = {
+    "urls": "the address (URL) of each page or image on our site, or of your original",
+    "good_faith": "a statement that you believe in good faith the use is not authorised",
+    "accuracy": "a statement that the information is accurate and, under penalty of perjury, "
+                "that you are authorised to act for the owner",
+    "signature": "your signature (your typed full name)",
+}
+
+
+@dataclass(frozen=True)
+class ReceivedNotice:
+    notice: Notice
+    status_token: str
+
+    @property
+    def status_url(self) -> str:
+        return status_url(self.status_token)
+
+
+def status_url(token: str) -> str:
+    return settings.SITE_URL + reverse("takedown-status", args=[token])
+
+
+def confirm_url(notice: Notice) -> str:
+    token = signing.dumps({"notice": notice.pk}, salt=CONFIRM_SALT)
+    return settings.SITE_URL + reverse("takedown-confirm", args=[token])
+
+
+def items_fingerprint(submission: Submission) -> str:
+    keys = sorted(f"{item.scope}:{item.url_key}" for item in submission.items)
+    return hashlib.sha256("\n".join(keys).encode()).hexdigest()
+
+
+def _unique_reference(now: datetime) -> str:
+    while True:
+        reference = new_reference(now)
+        if not Notice.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _initial_status(missing: list[str], needs_confirmation: bool) -> str:
+    if needs_confirmation:
+        return Notice.Status.AWAITING_CONFIRMATION
+    return Notice.Status.AWAITING_INFORMATION if missing else Notice.Status.IN_REVIEW
+
+
+def _earlier_same_notice(notice: Notice) -> Notice | None:
+    """The same claimant naming the same URLs within a day, by any channel: worked once."""
+    return (Notice.objects.filter(claimant_email_digest=notice.claimant_email_digest,
+                                  items_fingerprint=notice.items_fingerprint, duplicate_of__isnull=True,
+                                  received_at__gte=notice.received_at - DUPLICATE_WINDOW)
+            .exclude(pk=notice.pk).order_by("received_at").first())
+
+
+def receive_notice(*, channel: str, submission: Submission, needs_confirmation: bool = False,
+                   sender=None, client_ip: str | None = None, received_at: datetime | None = None,
+                   acknowledge: bool = True, reply_to_message_id: str = "") -> ReceivedNotice:
+    received_at = received_at or timezone.now()
+    missing = submission.missing_elements()
+    token, digest = new_status_token()
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            reference=_unique_reference(received_at), status_token_digest=digest, channel=channel,
+            kind=submission.kind, status=_initial_status(missing, needs_confirmation),
+            verification=Notice.Verification.API_SENDER if sender else Notice.Verification.UNVERIFIED,
+            claimant_name=submission.claimant_name[:200], claimant_organisation=submission.claimant_organisation[:200],
+            claimant_email=submission.claimant_email, claimant_address=submission.claimant_address,
+            claimant_phone=submission.claimant_phone[:50],
+            claimant_email_digest=personal_data_hash(submission.claimant_email),
+            acting_as=submission.acting_as, acting_for_name=submission.acting_for_name[:300],
+            acting_for=RightsHolder.objects.filter(name__iexact=submission.acting_for_name).first()
+            if submission.acting_for_name else None,
+            work_description=submission.work_description, explanation=submission.explanation,
+            good_faith_statement=submission.good_faith, accuracy_statement=submission.accuracy,
+            signature=submission.signature[:200], missing_elements=missing,
+            named_reference=submission.named_reference,
+            received_at=received_at, clock_started_at=None if missing else received_at,
+            due_at=None if missing else received_at + SLA,
+            items_fingerprint=items_fingerprint(submission), sender=sender, client_ip=client_ip,
+        )
+        NoticeItem.objects.bulk_create([
+            NoticeItem(notice=notice, position=position, scope=item.scope, url=item.url[:2048],
+                       normalised_url=item.normalised_url, url_key=item.url_key, original_url=item.original_url,
+                       note=item.note)
+            for position, item in enumerate(submission.items)
+        ], batch_size=2000)
+        matched = match_items(notice, now=received_at)
+        earlier = _earlier_same_notice(notice) if submission.items else None
+        if earlier:
+            notice.duplicate_of, notice.status = earlier, Notice.Status.CLOSED
+            notice.save(update_fields=["duplicate_of", "status"])
+        if acknowledge:
+            _queue_acknowledgment(notice, token, missing, with_confirmation=needs_confirmation,
+                                  in_reply_to=reply_to_message_id)
+        record(action="notice.received", target=notice, actor=_actor(channel, sender), at=received_at, data={
+            "reference": notice.reference, "channel": channel, "kind": notice.kind, "status": notice.status,
+            "items": len(submission.items), "matches": matched, "missing": missing,
+            "claimant_email_sha256": notice.claimant_email_digest,
+            "due_at": notice.due_at, "duplicate_of": earlier.reference if earlier else None,
+        })
+    return ReceivedNotice(notice, token)
+
+
+def _actor(channel: str, sender) -> str:
+    return f"user:{sender.pk}" if sender else f"claimant:{channel}"
+
+
+def _queue_acknowledgment(notice: Notice, token: str, missing: list[str], *, with_confirmation: bool,
+                          in_reply_to: str = "") -> None:
+    items = list(notice.items.annotate(match_count=Count("matches")).order_by("position")[:200])
+    queue_mail(
+        notice=notice, purpose=OutboundMessage.Purpose.ACKNOWLEDGMENT, to=notice.claimant_email,
+        subject=f"[{notice.reference}] We received your removal request",
+        template="compliance/mail/acknowledgment.txt", in_reply_to=in_reply_to,
+        context={"notice": notice, "items": items, "missing": [MISSING_LABELS.get(m, m) for m in missing],
+                 "status_url": status_url(token), "confirm_url": confirm_url(notice) if with_confirmation else ""},
+    )

@@ -1,0 +1,62 @@
+"""Outgoing mail through the outbox: queued inside the change's transaction, sent by a periodic task.
+
+A request never waits on SMTP or the broker, and a mail promised is not lost when either is down.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from compliance.models import Notice, OutboundMessage
+
+MAX_ATTEMPTS = 8
+SEND_BATCH = 50
+
+
+def queue_mail(*, notice: Notice | None, purpose: str, to: str, template: str, context: dict,
+               subject: str, in_reply_to: str = "") -> OutboundMessage:
+    return OutboundMessage.objects.create(
+        notice=notice, purpose=purpose, to_address=to, subject=subject[:300],
+        body=render_to_string(template, context),
+        # make_msgid() without a domain calls getfqdn(), which can stall on DNS.
+        message_id=make_msgid(idstring=notice.reference if notice else purpose, domain=settings.MAIL_DOMAIN),
+        in_reply_to=in_reply_to,
+    )
+
+
+def _headers(message: OutboundMessage) -> dict[str, str]:
+    headers = {"Message-ID": message.message_id, "Auto-Submitted": "auto-replied"}
+    if message.in_reply_to:
+        headers["In-Reply-To"] = message.in_reply_to
+        headers["References"] = message.in_reply_to
+    return headers
+
+
+def send_pending(*, now: datetime, limit: int = SEND_BATCH) -> int:
+    """Send what is pending; each row is claimed under a lock that other senders skip."""
+    sent = 0
+    for pk in OutboundMessage.objects.filter(state=OutboundMessage.State.PENDING).values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            message = (OutboundMessage.objects.select_for_update(skip_locked=True)
+                       .filter(pk=pk, state=OutboundMessage.State.PENDING).first())
+            if message is None:
+                continue
+            message.attempts += 1
+            try:
+                EmailMessage(subject=message.subject, body=message.body, to=[message.to_address],
+                             headers=_headers(message)).send()
+            except Exception as exc:  # SMTP and backend errors alike: recorded, retried
+                message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                if message.attempts >= MAX_ATTEMPTS:
+                    message.state = OutboundMessage.State.FAILED
+            else:
+                message.state, message.sent_at, message.last_error = OutboundMessage.State.SENT, now, ""
+                sent += 1
+            message.save(update_fields=["attempts", "last_error", "state", "sent_at"])
+    return sent
