@@ -16,6 +16,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.errors import HeaderParseError
@@ -34,6 +35,12 @@ except ImportError:  # detection is a nicety: without it we fall back to utf-8 w
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 _MAX_DEPTH = 30  # deeper nesting is hostile, not a mail anyone wrote
 _DETECT_SAMPLE = 64 * 1024  # detection on a prefix keeps a 30 MB text part cheap
+# Unrestricted detection reads short koi8-r or latin-1 text as UTF-16 or Shift-JIS; our senders
+# write European languages and Cyrillic, and CJK mail that declares no usable charset is rare.
+_DETECT_CANDIDATES = [
+    "cp1252", "cp1250", "cp1251", "koi8_r", "koi8_u", "iso8859_2", "iso8859_5", "iso8859_15",
+    "cp866", "cp1253", "cp1254", "cp1257", "mac_cyrillic",
+]
 _CHARSET_ALIASES = {  # names MUAs send that Python lacks, or that lie (WHATWG: latin-1 means cp1252)
     "iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "ascii",
     "x-cp1251": "cp1251", "win-1251": "cp1251", "cp-1251": "cp1251", "windows-874": "cp874",
@@ -102,11 +109,11 @@ def _parse(data: bytes, max_attachment_bytes: int) -> ParsedMail:
     parts = _walk(msg, 0, notes)
     from_name, from_address = _address(_header(msg, "from", notes, raw=True), notes)
     subject = _header(msg, "subject", notes)
-    text, hrefs = _body(msg, notes)
+    text, hrefs = _body(msg, parts, notes)
     attachments = tuple(_attachment(p, max_attachment_bytes, notes) for p in _attachment_parts(parts))
     notes += [_defect_note(d) for p in parts for d in p.defects]  # last: decoding adds defects lazily
     return ParsedMail(
-        message_id=next(iter(_message_ids(_header(msg, "message-id", notes))), ""),
+        message_id=_message_id(_header(msg, "message-id", notes)),
         in_reply_to=_unique(
             _message_ids(" ".join(_headers(msg, "in-reply-to", notes) + _headers(msg, "references", notes)))
         ),
@@ -114,9 +121,7 @@ def _parse(data: bytes, max_attachment_bytes: int) -> ParsedMail:
         from_name=from_name,
         from_address=from_address,
         reply_to=_address(_header(msg, "reply-to", notes, raw=True), notes)[1],
-        to_addresses=_unique(
-            a for _, a in (_address(v, notes) for v in _split_addresses(msg, "to", notes)) if a
-        ),
+        to_addresses=_unique(_addresses(_headers(msg, "to", notes, raw=True), notes)),
         date=_date(_header(msg, "date", notes)),
         text=text,
         html_hrefs=hrefs,
@@ -157,7 +162,7 @@ def _detect(data: bytes) -> str | None:
     if charset_normalizer is None:
         return None
     try:
-        best = charset_normalizer.from_bytes(data[:_DETECT_SAMPLE]).best()
+        best = charset_normalizer.from_bytes(data[:_DETECT_SAMPLE], cp_isolation=_DETECT_CANDIDATES).best()
     except Exception:  # a third-party guess must never cost us the mail
         return None
     return best.encoding if best else None
@@ -174,8 +179,8 @@ def _decode(data: bytes, charset: str | None, notes: list[str], where: str) -> s
             except (UnicodeError, LookupError):  # LookupError: a bytes-to-bytes codec like base64
                 pass
     guess = _detect(data)
-    if charset:
-        notes.append(f"{where}: bytes do not match charset {charset.strip()[:40]!r}; decoded as {guess or 'utf-8'}")
+    problem = f"bytes do not match charset {charset.strip()[:40]!r}" if charset else "8-bit bytes without a charset"
+    notes.append(f"{where}: {problem}; decoded as {guess or 'utf-8 with replacements'}")
     try:
         return data.decode(guess or "utf-8", errors="replace")
     except LookupError:
@@ -189,7 +194,6 @@ def _clean(value: str, *, single_line: bool = False) -> str:
 
 def _unraw(value: str | Header, notes: list[str], where: str) -> str:
     if isinstance(value, Header):  # compat32 wraps headers holding raw 8-bit bytes
-        notes.append(f"{where}: raw 8-bit bytes in header")
         raw = b"".join(c if isinstance(c, bytes) else c.encode() for c, _ in decode_header(value))
         return _decode(raw, None, notes, where)
     return value
@@ -228,14 +232,27 @@ def _header(msg: Message, name: str, notes: list[str], *, raw: bool = False) -> 
 def _address(value: str, notes: list[str]) -> tuple[str, str]:
     """Parse before decoding, so a decoded name holding ',' or '<' cannot break the address."""
     name, addr = email.utils.parseaddr(value)
+    if not _addr_spec(addr):  # some clients encode the whole "Name <addr>" as one encoded word
+        name, addr = email.utils.parseaddr(_decode_words(value, notes, "address"))
+    return _clean(_decode_words(name, notes, "address"), single_line=True).strip("\"' "), _addr_spec(addr)
+
+
+def _addresses(values: list[str], notes: list[str]) -> list[str]:
+    found = [_addr_spec(a) for _, a in email.utils.getaddresses(values)]
+    if any(found):
+        return found
+    return [_addr_spec(a) for _, a in email.utils.getaddresses([_decode_words(v, notes, "address") for v in values])]
+
+
+def _addr_spec(addr: str) -> str:
     addr = addr.strip().lower()
     local, _, domain = addr.rpartition("@")
-    valid = local and domain and not re.search(r"[\s<>,;\"]", addr)
-    return _clean(_decode_words(name, notes, "address"), single_line=True).strip("\"' "), addr if valid else ""
+    return addr if local and domain and not re.search(r"[\s<>,;\"]", addr) else ""
 
 
-def _split_addresses(msg: Message, name: str, notes: list[str]) -> list[str]:
-    return [email.utils.formataddr(pair) for pair in email.utils.getaddresses(_headers(msg, name, notes, raw=True))]
+def _message_id(value: str) -> str:
+    ids = _MSGID.findall(value) or value.split()[:1]
+    return ids[0].strip("<>") if ids else ""
 
 
 def _message_ids(value: str) -> list[str]:
@@ -327,13 +344,14 @@ def _part_text(part: Message, notes: list[str]) -> str:
     return _clean(_decode(data, part.get_content_charset(), notes, f"{part.get_content_type()} part"))
 
 
-def _body(msg: Message, notes: list[str]) -> tuple[str, tuple[str, ...]]:
+def _body(msg: Message, parts: list[Message], notes: list[str]) -> tuple[str, tuple[str, ...]]:
+    rendered = {id(p): _html(_part_text(p, notes)) for p in parts if _children(p) is None and _body_kind(p) == "html"}
     leaves = _readable(msg)
     plains = [_part_text(p, notes) for p in leaves if _body_kind(p) == "plain"]
-    htmls = [_html(_part_text(p, notes)) for p in _walk(msg, 0, []) if _children(p) is None and _body_kind(p) == "html"]
-    chosen = [_html(_part_text(p, notes))[0] for p in leaves if _body_kind(p) == "html"]
-    text = "\n\n".join(t.strip("\n") for t in (plains or chosen) if t.strip())
-    return text, _unique(href for _, hrefs in htmls for href in hrefs)
+    htmls = [rendered[id(p)][0] for p in leaves if id(p) in rendered]
+    text = "\n\n".join(t.strip("\n") for t in (plains or htmls) if t.strip())
+    # hrefs come from every HTML part, even when the plain alternative supplied the text
+    return text, _unique(href for _, hrefs in rendered.values() for href in hrefs)
 
 
 def _attachment_parts(parts: list[Message]) -> list[Message]:
@@ -433,7 +451,7 @@ def _is_web_url(url: str) -> bool:
         return False
 
 
-def _unique(items) -> tuple[str, ...]:
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for i in items if i))
 
 
