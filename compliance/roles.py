@@ -1,18 +1,21 @@
-"""Staff roles. The review-queue work refines these; the groups exist from the first migration."""
+"""Staff roles and API senders. The review-queue work refines these; the groups exist from the start."""
+
+from __future__ import annotations
+
+from django.contrib.auth.management import create_permissions
 
 REVIEWER = "Reviewer"
 COMPLIANCE_LEAD = "Compliance lead"
 AUDITOR = "Auditor"
 ADMIN = "Admin"
+NOTICE_SENDER = "Notice sender"
 
-_VIEW_ALL = [
-    f"{app}.view_{model}"
-    for app, models in {
-        "articles": ["source", "sourcedomain", "rightsholder", "creator", "article", "asset", "provenanceevent"],
-        "compliance": ["auditentry", "auditverification"],
-    }.items()
-    for model in models
-]
+MODELS = {
+    "articles": ["source", "sourcedomain", "rightsholder", "creator", "article", "asset", "provenanceevent"],
+    "compliance": ["auditentry", "auditverification", "notice", "noticeitem", "noticeitemmatch",
+                   "inboundmessage", "inboundattachment", "outboundmessage"],
+}
+_VIEW_ALL = [f"{app}.view_{model}" for app, models in MODELS.items() for model in models]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     AUDITOR: _VIEW_ALL,
@@ -26,4 +29,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         for verb in ("add", "change")
         for model in ("source", "sourcedomain", "rightsholder", "creator", "article", "asset")
     ],
+    # Registered API senders (rights holders' systems): may file notices, see only their own.
+    NOTICE_SENDER: ["compliance.add_notice"],
 }
+
+
+def sync_role_groups(apps, schema_editor=None) -> None:
+    """For data migrations: each group gets the permissions of its role that exist at that point."""
+    # Permissions are normally made after migrate; make them now so the groups can hold them.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for code in codes:
+            app_label, codename = code.split(".")
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission:
+                group.permissions.add(permission)

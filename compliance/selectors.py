@@ -19,3 +19,8 @@ def notice_for_status_token(token: str) -> Notice | None:
 
 def status_items(notice: Notice) -> QuerySet[NoticeItem]:
     return notice.items.annotate(match_count=Count("matches")).order_by("position")
+
+
+def notices_of_sender(user) -> QuerySet[Notice]:
+    items = NoticeItem.objects.annotate(match_count=Count("matches")).order_by("position")
+    return Notice.objects.filter(sender=user).prefetch_related(models.Prefetch("items", queryset=items))

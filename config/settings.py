@@ -204,7 +204,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # DRF reserves ?format=; exports choose their format by renderer and their own parameter.
     "URL_FORMAT_OVERRIDE": None,
+    "EXCEPTION_HANDLER": "config.api_errors.handle",
 }
+NOTICE_API_RATE = os.environ.get("NOTICE_API_RATE", "120/hour")
+NOTICE_API_MAX_BYTES = int(os.environ.get("NOTICE_API_MAX_BYTES", str(8 * 1024 * 1024)))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Provenance & Takedown Compliance API",
     "DESCRIPTION": "Where every republished item came from, and what was done about removal requests.",

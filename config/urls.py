@@ -14,6 +14,7 @@ urlpatterns = [
     path("takedown/", include("compliance.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("articles.api.urls")),
+    path("api/v1/", include("compliance.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

@@ -1,27 +1,11 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 from articles.append_only import make_append_only
+from compliance.roles import sync_role_groups
+
 
 def create_head(apps, schema_editor):
     apps.get_model("compliance", "AuditChainHead").objects.get_or_create(pk=1)
-
-
-def create_role_groups(apps, schema_editor):
-    from compliance.roles import ROLE_PERMISSIONS
-
-    # Permissions are normally made after migrate; make them now so the groups can hold them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codes in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for code in codes:
-            app_label, codename = code.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
 class Migration(migrations.Migration):
@@ -35,5 +19,5 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(create_head, migrations.RunPython.noop),
         migrations.RunPython(make_append_only("compliance_auditentry"), migrations.RunPython.noop),
-        migrations.RunPython(create_role_groups, migrations.RunPython.noop),
+        migrations.RunPython(sync_role_groups, migrations.RunPython.noop),
     ]

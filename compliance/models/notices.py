@@ -194,6 +194,7 @@ class IdempotencyRecord(models.Model):
     key = models.CharField(max_length=200)
     body_sha256 = models.CharField(max_length=64)
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE)
+    response = models.JSONField(help_text="The first answer, replayed to a retry")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 
