@@ -2,6 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from compliance.services.audit import verify_and_remember
+from compliance.services.mail_intake import process_pending
 from compliance.services.outbox import send_pending
 
 
@@ -13,3 +14,8 @@ def verify_audit_log() -> bool:
 @shared_task(name="compliance.tasks.send_outbox")
 def send_outbox() -> int:
     return send_pending(now=timezone.now())
+
+
+@shared_task(name="compliance.tasks.process_inbound_mail")
+def process_inbound_mail() -> int:
+    return process_pending(now=timezone.now())

@@ -180,7 +180,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "send-outbox": {"task": "compliance.tasks.send_outbox", "schedule": 10.0},
+    "send-outbox": {"task": "compliance.tasks.send_outbox", "schedule": 10.0, "options": {"expires": 10}},
+    "process-inbound-mail": {"task": "compliance.tasks.process_inbound_mail", "schedule": 15.0,
+                             "options": {"expires": 15}},
     "verify-audit-log-hourly": {
         "task": "compliance.tasks.verify_audit_log",
         "schedule": 3600.0,
@@ -206,6 +208,10 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "config.api_errors.handle",
 }
+MAIL_MAX_ATTACHMENT_BYTES = int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
+MAIL_ACK_PER_ADDRESS = int(os.environ.get("MAIL_ACK_PER_ADDRESS", "5"))
+MAIL_ACK_PER_DOMAIN = int(os.environ.get("MAIL_ACK_PER_DOMAIN", "50"))
+MAIL_ACK_WINDOW_SECONDS = 3600
 NOTICE_API_RATE = os.environ.get("NOTICE_API_RATE", "120/hour")
 NOTICE_API_MAX_BYTES = int(os.environ.get("NOTICE_API_MAX_BYTES", str(8 * 1024 * 1024)))
 SPECTACULAR_SETTINGS = {

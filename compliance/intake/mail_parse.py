@@ -16,16 +16,18 @@ import hashlib
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.errors import HeaderParseError
 from email.header import Header, decode_header
 from email.message import Message
-from urllib.parse import urlsplit
+from email.parser import BytesHeaderParser
 
 import lxml.html
 from lxml import etree
+
+from compliance.intake.notice_text import find_urls, is_web_url
 
 try:
     import charset_normalizer
@@ -55,8 +57,6 @@ _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 _MSGID = re.compile(r"<([^<>\s]+)>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # PostgreSQL refuses NUL
 _REFERENCE = re.compile(r"(?<![0-9A-Za-z])TD-\d{4}-[0-9A-Z]{6}(?![0-9A-Za-z])")
-_URL = re.compile(r"(?<![a-z0-9])https?://[^\s<>\"«»“”‘’]+", re.IGNORECASE)
-_URL_TRAILING = ".,;:!?)>]}\"'»”’"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _HTML_DROP = ("script", "style", "head", "title", "template", "noscript")
@@ -103,14 +103,26 @@ def parse_mail(raw: bytes, *, max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT
         return _unparseable(data, exc)
 
 
+def _read_message(data: bytes, notes: list[str]) -> Message:
+    try:
+        return email.message_from_bytes(data, policy=email.policy.compat32)
+    except RecursionError:  # the stdlib parser recurses once per MIME level
+        notes.append("MIME nesting too deep; inner parts ignored")
+    except (TypeError, ValueError):  # a boundary parameter the stdlib cannot decode (see _param)
+        notes.append("unreadable MIME boundary; body shown as raw text")
+    # Headers only: the body stays one raw part, which _body_kind shows as plain text.
+    return BytesHeaderParser(policy=email.policy.compat32).parsebytes(data)
+
+
 def _parse(data: bytes, max_attachment_bytes: int) -> ParsedMail:
-    msg = email.message_from_bytes(data, policy=email.policy.compat32)
     notes: list[str] = []
+    msg = _read_message(data, notes)
     parts = _walk(msg, 0, notes)
     from_name, from_address = _address(_header(msg, "from", notes, raw=True), notes)
     subject = _header(msg, "subject", notes)
     text, hrefs = _body(msg, parts, notes)
-    attachments = tuple(_attachment(p, max_attachment_bytes, notes) for p in _attachment_parts(parts))
+    leaves = [p for p in parts if _children(p) is None]
+    attachments = tuple(_attachment(p, max_attachment_bytes, notes) for p in leaves if not _body_kind(p))
     notes += [_defect_note(d) for p in parts for d in p.defects]  # last: decoding adds defects lazily
     return ParsedMail(
         message_id=_message_id(_header(msg, "message-id", notes)),
@@ -125,7 +137,7 @@ def _parse(data: bytes, max_attachment_bytes: int) -> ParsedMail:
         date=_date(_header(msg, "date", notes)),
         text=text,
         html_hrefs=hrefs,
-        urls=_unique(_text_urls(text) + list(hrefs)),
+        urls=_unique(find_urls(text) + hrefs),
         attachments=attachments,
         kind=_kind(msg, parts, from_address, notes),
         references_tag=(m.group(0) if (m := _REFERENCE.search(subject)) else ""),
@@ -275,20 +287,20 @@ def _kind(msg: Message, parts: list[Message], from_address: str, notes: list[str
 
     if any(v.startswith("yes") for v in values("x-spam-flag") + values("x-spam-status")):
         return "spam"
-    # DSNs also carry Auto-Submitted, so bounce is decided before auto-reply.
-    report_type = email.utils.collapse_rfc2231_value(msg.get_param("report-type") or "")
-    has_dsn = any(p.get_content_type() == "message/delivery-status" for p in parts)
+    if _is_bounce(msg, parts, from_address, notes) or "<>" in [v.replace(" ", "") for v in values("return-path")]:
+        return "bounce"  # decided before auto-reply, because DSNs carry Auto-Submitted too
+    auto = {v.split(";")[0].strip() for v in values("auto-submitted")} - {"", "no"}
+    precedence = set(values("precedence")) & {"bulk", "junk", "list", "auto_reply"}
+    flagged = msg.get("x-autoreply") is not None or msg.get("x-autorespond") is not None
+    return "auto_reply" if auto or precedence or flagged else "message"
+
+
+def _is_bounce(msg: Message, parts: list[Message], from_address: str, notes: list[str]) -> bool:
+    report = _param(lambda: msg.get_param("report-type"), notes).lower()
+    if msg.get_content_type() == "multipart/report" and report == "delivery-status":
+        return True
     daemon = from_address.split("@")[0] in {"mailer-daemon", "postmaster"}
-    if (msg.get_content_type() == "multipart/report" and str(report_type).lower() == "delivery-status") or (
-        daemon and has_dsn
-    ) or any(v.replace(" ", "") == "<>" for v in values("return-path")):
-        return "bounce"
-    auto = [v.split(";")[0].strip() for v in values("auto-submitted")]
-    if any(a and a != "no" for a in auto) or set(values("precedence")) & {"bulk", "junk", "list", "auto_reply"}:
-        return "auto_reply"
-    if msg.get("x-autoreply") is not None or msg.get("x-autorespond") is not None:
-        return "auto_reply"
-    return "message"
+    return daemon and any(p.get_content_type() == "message/delivery-status" for p in parts)
 
 
 # --- MIME structure --------------------------------------------------------------------------
@@ -296,9 +308,9 @@ def _kind(msg: Message, parts: list[Message], from_address: str, notes: list[str
 
 def _children(part: Message) -> list[Message] | None:
     """Only multipart/* and attached messages are containers; a DSN's header blocks are not mail."""
-    payload = part.get_payload()
-    if not isinstance(payload, list):
+    if not part.is_multipart():  # get_payload() here would decode str payloads with a hostile charset
         return None
+    payload = part.get_payload()
     if part.get_content_maintype() == "multipart" or part.get_content_type() in ("message/rfc822", "message/global"):
         return [p for p in payload if isinstance(p, Message)]
     return []
@@ -341,7 +353,8 @@ def _part_text(part: Message, notes: list[str]) -> str:
         notes.append("multipart without a usable boundary; body shown as plain text")
     payload = part.get_payload(decode=True)
     data = payload if isinstance(payload, bytes) else b""
-    return _clean(_decode(data, part.get_content_charset(), notes, f"{part.get_content_type()} part"))
+    charset = _param(part.get_content_charset, notes)
+    return _clean(_decode(data, charset or None, notes, f"{part.get_content_type()} part"))
 
 
 def _body(msg: Message, parts: list[Message], notes: list[str]) -> tuple[str, tuple[str, ...]]:
@@ -352,10 +365,6 @@ def _body(msg: Message, parts: list[Message], notes: list[str]) -> tuple[str, tu
     text = "\n\n".join(t.strip("\n") for t in (plains or htmls) if t.strip())
     # hrefs come from every HTML part, even when the plain alternative supplied the text
     return text, _unique(href for _, hrefs in rendered.values() for href in hrefs)
-
-
-def _attachment_parts(parts: list[Message]) -> list[Message]:
-    return [p for p in parts if _children(p) is None and not _body_kind(p)]
 
 
 def _attachment(part: Message, limit: int, notes: list[str]) -> MailAttachment:
@@ -380,9 +389,20 @@ def _filename(part: Message, notes: list[str]) -> str:
         for h in ("content-disposition", "content-type"):
             if part.get(h) is not None:
                 probe[h] = _unraw(part.get(h), notes, "attachment filename")
-    name = _decode_words(probe.get_filename() or "", notes, "attachment filename")
+    name = _decode_words(_param(probe.get_filename, notes), notes, "attachment filename")
     name = re.split(r"[/\\]", _clean(name, single_line=True))[-1]  # never let a sender pick a path
     return "" if name in (".", "..") else name[:255]
+
+
+def _param(read: Callable[[], object], notes: list[str]) -> str:
+    """A MIME parameter, or "" when the stdlib cannot read it: email.utils.decode_params raises
+    TypeError on mixed "name*" / "name*1" continuations, and decoding raises on a NUL charset."""
+    try:
+        value = read()
+    except (TypeError, ValueError, LookupError, UnicodeError):
+        notes.append("malformed MIME: unreadable parameter")
+        return ""
+    return str(email.utils.collapse_rfc2231_value(value)) if value else ""
 
 
 def _defect_note(defect: Exception) -> str:
@@ -390,17 +410,17 @@ def _defect_note(defect: Exception) -> str:
     return f"malformed MIME: {words}"
 
 
-# --- HTML and URLs -------------------------------------------------------------------------------
+# --- HTML -------------------------------------------------------------------------------
 
 
 def _html(markup: str) -> tuple[str, list[str]]:
     """Readable text and hrefs; quoted blocks become '> ' lines so reply quotes stay excluded."""
-    markup = _XML_DECLARATION.sub("", markup)
+    markup = _XML_DECLARATION.sub("", _clean(markup))  # lxml refuses NUL and control characters
     try:
-        root = lxml.html.fromstring(markup) if markup.strip() else None
+        root = lxml.html.document_fromstring(markup) if markup.strip() else None
     except (etree.LxmlError, ValueError):
         root = None
-    if root is None:
+    if root is None or not isinstance(root.tag, str):  # empty, or nothing but a comment
         return _tidy(html.unescape(_TAG.sub(" ", markup))), []
     hrefs = [
         "".join((a.get("href") or "").split())  # browsers drop whitespace wrapped into URLs
@@ -418,37 +438,12 @@ def _html(markup: str) -> tuple[str, list[str]]:
         inner = _tidy(quote.text_content())
         quote.clear(keep_tail=True)
         quote.text = "\n" + "\n".join("> " + line for line in inner.splitlines()) + "\n"
-    return _tidy(root.text_content()), [h for h in hrefs if _is_web_url(h)]
+    return _tidy(root.text_content()), [h for h in hrefs if is_web_url(h)]
 
 
 def _tidy(text: str) -> str:
     lines = [" ".join(line.replace("\xa0", " ").split()) for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _text_urls(text: str) -> list[str]:
-    urls = []
-    for line in text.splitlines():
-        if line.lstrip().startswith(">"):  # quoted reply: our own words coming back
-            continue
-        urls += [u for u in (_trim_url(m.group(0)) for m in _URL.finditer(line)) if _is_web_url(u)]
-    return urls
-
-
-def _trim_url(url: str) -> str:
-    while url and url[-1] in _URL_TRAILING:
-        if url[-1] == ")" and url.count("(") >= url.count(")"):
-            break  # balanced, as in a Wikipedia title: part of the URL
-        url = url[:-1]
-    return url
-
-
-def _is_web_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # e.g. an unbalanced IPv6 bracket
-        return False
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 _GOOD_FAITH = re.compile(
     r"good[\s-]*faith\b.{0,300}?(?:\bnot\s+(?:been\s+)?authori[sz]ed|\bunauthori[sz]ed)"
@@ -56,6 +57,8 @@ _AGENT = re.compile(
     re.IGNORECASE,
 )
 _CLIENT_PREFIX = re.compile(r"^(?:(?:our|my|the)\s+clients?|unser(?:e|er)?\s+mandant(?:in)?)[\s,:]+", re.IGNORECASE)
+_URL = re.compile(r"(?<![a-z0-9])https?://[^\s<>\"«»“”‘’]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?)>]}\"'»”’"
 _PRINCIPAL_END = re.compile(r"[,;:()\n\"«»“”]|\.(?:\s|$)|\s(?:who|which|that|whose|and)\s", re.IGNORECASE)
 
 
@@ -146,3 +149,29 @@ def _principal(rest: str) -> str:
 def _same_party(principal: str, from_name: str) -> bool:
     a, b = principal.casefold(), from_name.casefold().strip()
     return bool(b) and a in b
+
+
+def find_urls(text: str) -> tuple[str, ...]:
+    """Every http(s) URL as written (normalising is the matcher's job), minus quoted reply lines."""
+    urls: list[str] = []
+    for line in text.splitlines():
+        if line.lstrip().startswith(">"):  # a quoted reply: our own words coming back
+            continue
+        urls += [u for u in (_trim_url(m.group(0)) for m in _URL.finditer(line)) if is_web_url(u)]
+    return tuple(dict.fromkeys(urls))
+
+
+def is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return False
+
+
+def _trim_url(url: str) -> str:
+    while url and url[-1] in _URL_TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break  # balanced, as in a Wikipedia title: part of the URL
+        url = url[:-1]
+    return url

@@ -1,0 +1,152 @@
+"""Email intake: every channel (files, IMAP, provider webhooks) stores raw bytes first, then processes."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.intake.mail_parse import ParsedMail, parse_mail
+from compliance.intake.notice_text import acting_for, find_statements, guess_kind
+from compliance.intake.submission import ItemInput, Submission, ValidItem, validate_items
+from compliance.models import InboundAttachment, InboundMessage, Notice, OutboundMessage
+from compliance.ratelimit import over_limit
+from compliance.services.intake import receive_notice
+from compliance.services.supplements import supplement_notice
+
+log = logging.getLogger(__name__)
+Role = InboundMessage.Role
+
+
+@dataclass(frozen=True)
+class Stored:
+    message: InboundMessage
+    created: bool
+
+
+def _parse(raw: bytes) -> ParsedMail | None:
+    try:
+        return parse_mail(raw, max_attachment_bytes=settings.MAIL_MAX_ATTACHMENT_BYTES)
+    except Exception:  # the parser is built never to raise; if it does, the bytes are kept regardless
+        log.exception("mail parser failed; storing the raw message unparsed")
+        return None
+
+
+def dedupe_key(raw: bytes, parsed: ParsedMail | None) -> str:
+    """Same Message-ID and same body: one message. A forged Message-ID with another body is another."""
+    if parsed and parsed.message_id:
+        return hashlib.sha256(f"{parsed.message_id}\n{parsed.body_sha256}".encode()).hexdigest()
+    return hashlib.sha256(raw).hexdigest()
+
+
+def store_inbound(raw: bytes, *, via: str, envelope_from: str = "", received_at: datetime | None = None) -> Stored:
+    parsed = _parse(raw)
+    fields = {"raw": raw, "raw_sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw), "via": via,
+              "envelope_from": envelope_from[:320], "received_at": received_at or timezone.now()}
+    if parsed:
+        fields.update(
+            message_id=parsed.message_id[:998], body_sha256=parsed.body_sha256, header_from=parsed.from_address[:320],
+            subject=parsed.subject[:998], in_reply_to=list(parsed.in_reply_to), kind=parsed.kind,
+            defects=list(parsed.defects))
+    else:
+        fields["defects"] = ["the message could not be parsed; only its bytes are kept"]
+    with transaction.atomic():
+        message, created = InboundMessage.objects.get_or_create(dedupe_key=dedupe_key(raw, parsed), defaults=fields)
+        if created and parsed:
+            InboundAttachment.objects.bulk_create([
+                InboundAttachment(message=message, filename=a.filename[:255], content_type=a.content_type[:255],
+                                  size=a.size, sha256=a.sha256, content=a.content)
+                for a in parsed.attachments])
+    return Stored(message, created)
+
+
+def _notice_replied_to(parsed: ParsedMail) -> Notice | None:
+    """By In-Reply-To/References against mail we sent or received first, then by the subject tag."""
+    ids = [f"<{mid}>" for mid in parsed.in_reply_to]
+    if ids:
+        sent = OutboundMessage.objects.filter(message_id__in=ids, notice__isnull=False).select_related("notice").first()
+        if sent:
+            return sent.notice
+        received = (InboundMessage.objects.filter(message_id__in=parsed.in_reply_to, notice__isnull=False)
+                    .select_related("notice").first())
+        if received:
+            return received.notice
+    if parsed.references_tag:
+        return Notice.objects.filter(reference=parsed.references_tag).first()
+    return None
+
+
+def _items(parsed: ParsedMail) -> list[ValidItem]:
+    valid, _invalid = validate_items([ItemInput(url=url) for url in parsed.urls])
+    return valid
+
+
+def _submission(parsed: ParsedMail, items: list[ValidItem]) -> Submission:
+    statements = find_statements(parsed.text, tuple(item.url for item in items))
+    acting_as, principal = acting_for(parsed.text, parsed.from_name)
+    return Submission(
+        claimant_name=(parsed.from_name or parsed.from_address.split("@")[0])[:200],
+        claimant_email=parsed.from_address, items=tuple(items), kind=guess_kind(parsed.subject, parsed.text),
+        acting_as=acting_as, acting_for_name=principal, work_description=parsed.subject[:5000],
+        explanation=parsed.text[:10_000], good_faith=statements.good_faith, accuracy=statements.accuracy,
+        signature=statements.signature, named_reference=parsed.references_tag,
+    )
+
+
+def _may_acknowledge(address: str) -> bool:
+    """No backscatter: a bounded number of acknowledgments per address and per domain."""
+    if not address or "@" not in address:
+        return False
+    window = settings.MAIL_ACK_WINDOW_SECONDS
+    by_address = over_limit("mail-ack-address", address, limit=settings.MAIL_ACK_PER_ADDRESS, window_seconds=window)
+    by_domain = over_limit("mail-ack-domain", address.rsplit("@", 1)[1], limit=settings.MAIL_ACK_PER_DOMAIN,
+                           window_seconds=window)
+    return not (by_address or by_domain)
+
+
+def process_inbound(*, message_pk: int, now: datetime) -> InboundMessage:
+    """Open a notice, join one, or store only. Runs once per message, whoever calls it."""
+    with transaction.atomic():
+        message = InboundMessage.objects.select_for_update().get(pk=message_pk)
+        if message.role != Role.PENDING:
+            return message
+        parsed = _parse(bytes(message.raw))
+        if parsed is None or parsed.kind != InboundMessage.Kind.MESSAGE:
+            message.role = Role.IGNORED  # auto-replies, bounces, spam: kept, never acknowledged
+        else:
+            _route(message, parsed, now)
+        message.processed_at = now
+        message.save(update_fields=["role", "notice", "processed_at"])
+    return message
+
+
+def _route(message: InboundMessage, parsed: ParsedMail, now: datetime) -> None:
+    items = _items(parsed)
+    target = _notice_replied_to(parsed)
+    if target:
+        statements = find_statements(parsed.text, tuple(item.url for item in items))
+        supplement_notice(notice_id=target.pk, items=items, good_faith=statements.good_faith,
+                          accuracy=statements.accuracy, signature=statements.signature,
+                          by="claimant:email", now=now)
+        message.role, message.notice = Role.THREADED, target
+        return
+    received = receive_notice(
+        channel=Notice.Channel.EMAIL, submission=_submission(parsed, items), received_at=message.received_at,
+        acknowledge=_may_acknowledge(parsed.from_address),
+        reply_to_message_id=f"<{parsed.message_id}>" if parsed.message_id else "")
+    message.notice = received.notice
+    message.role = Role.DUPLICATE if received.notice.duplicate_of_id else Role.OPENED
+
+
+def process_pending(*, now: datetime, limit: int = 100) -> int:
+    pending = InboundMessage.objects.filter(role=Role.PENDING).order_by("received_at").values_list("pk", flat=True)
+    done = 0
+    for pk in list(pending[:limit]):
+        process_inbound(message_pk=pk, now=now)
+        done += 1
+    return done

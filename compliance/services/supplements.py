@@ -1,0 +1,57 @@
+"""More information arriving for an open notice: new URLs, missing statements, by reply or form."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from compliance.intake.submission import ValidItem
+from compliance.models import Notice, NoticeItem
+from compliance.services.audit import record
+from compliance.services.intake import SLA
+from compliance.services.matching import match_items
+
+OPEN_STATUSES = (Notice.Status.RECEIVED, Notice.Status.AWAITING_CONFIRMATION,
+                 Notice.Status.AWAITING_INFORMATION, Notice.Status.IN_REVIEW)
+
+
+def supplement_notice(*, notice_id: int, items: list[ValidItem], good_faith: bool, accuracy: bool,
+                      signature: str, by: str, now: datetime) -> Notice:
+    """Adds what is new; when the last missing element arrives, the 24-hour clock starts now."""
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        if notice.status not in OPEN_STATUSES:
+            return notice
+        known = set(notice.items.values_list("scope", "url_key"))
+        fresh = [item for item in items if (item.scope, item.url_key) not in known]
+        start = notice.items.count()
+        NoticeItem.objects.bulk_create([
+            NoticeItem(notice=notice, position=start + n, scope=item.scope, url=item.url,
+                       normalised_url=item.normalised_url, url_key=item.url_key,
+                       original_url=item.original_url, note=item.note)
+            for n, item in enumerate(fresh)])
+        matched = match_items(notice, now=now) if fresh else 0
+        previous = (notice.status, list(notice.missing_elements))
+        notice.good_faith_statement |= good_faith
+        notice.accuracy_statement |= accuracy
+        notice.signature = notice.signature or signature[:200]
+        notice.missing_elements = _still_missing(notice)
+        if previous[1] and not notice.missing_elements:
+            notice.clock_started_at, notice.due_at = now, now + SLA
+            if notice.status == Notice.Status.AWAITING_INFORMATION:
+                notice.status = Notice.Status.IN_REVIEW
+        if not fresh and previous == (notice.status, notice.missing_elements):
+            return notice
+        notice.save(update_fields=["good_faith_statement", "accuracy_statement", "signature",
+                                   "missing_elements", "clock_started_at", "due_at", "status"])
+        record(action="notice.supplemented", target=notice, actor=by, at=now, data={
+            "items_added": len(fresh), "matches_added": matched, "from": previous[0], "to": notice.status,
+            "missing": notice.missing_elements, "due_at": notice.due_at})
+    return notice
+
+
+def _still_missing(notice: Notice) -> list[str]:
+    present = {"urls": notice.items.exists(), "good_faith": notice.good_faith_statement,
+               "accuracy": notice.accuracy_statement, "signature": bool(notice.signature.strip())}
+    return [name for name in notice.missing_elements if not present.get(name, False)]
