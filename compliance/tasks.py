@@ -2,6 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from compliance.services.audit import verify_and_remember
+from compliance.services.dkim_check import check_pending
 from compliance.services.mail_intake import process_pending
 from compliance.services.outbox import send_pending
 
@@ -19,3 +20,8 @@ def send_outbox() -> int:
 @shared_task(name="compliance.tasks.process_inbound_mail")
 def process_inbound_mail() -> int:
     return process_pending(now=timezone.now())
+
+
+@shared_task(name="compliance.tasks.check_dkim")
+def check_dkim() -> int:
+    return check_pending(now=timezone.now())

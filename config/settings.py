@@ -181,6 +181,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "send-outbox": {"task": "compliance.tasks.send_outbox", "schedule": 10.0, "options": {"expires": 10}},
+    "check-dkim": {"task": "compliance.tasks.check_dkim", "schedule": 30.0, "options": {"expires": 30}},
     "process-inbound-mail": {"task": "compliance.tasks.process_inbound_mail", "schedule": 15.0,
                              "options": {"expires": 15}},
     "verify-audit-log-hourly": {
@@ -212,6 +213,7 @@ MAIL_MAX_ATTACHMENT_BYTES = int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(
 MAIL_ACK_PER_ADDRESS = int(os.environ.get("MAIL_ACK_PER_ADDRESS", "5"))
 MAIL_ACK_PER_DOMAIN = int(os.environ.get("MAIL_ACK_PER_DOMAIN", "50"))
 MAIL_ACK_WINDOW_SECONDS = 3600
+DKIM_DNS_TIMEOUT_SECONDS = int(os.environ.get("DKIM_DNS_TIMEOUT_SECONDS", "3"))
 NOTICE_API_RATE = os.environ.get("NOTICE_API_RATE", "120/hour")
 NOTICE_API_MAX_BYTES = int(os.environ.get("NOTICE_API_MAX_BYTES", str(8 * 1024 * 1024)))
 SPECTACULAR_SETTINGS = {
