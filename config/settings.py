@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "anymail",
     "articles",
     "compliance",
 ]
@@ -213,6 +214,8 @@ MAIL_MAX_ATTACHMENT_BYTES = int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(
 MAIL_ACK_PER_ADDRESS = int(os.environ.get("MAIL_ACK_PER_ADDRESS", "5"))
 MAIL_ACK_PER_DOMAIN = int(os.environ.get("MAIL_ACK_PER_DOMAIN", "50"))
 MAIL_ACK_WINDOW_SECONDS = 3600
+# Basic-auth "user:password" that the mail provider's inbound webhook must send to /anymail/<provider>/inbound/.
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
 DKIM_DNS_TIMEOUT_SECONDS = int(os.environ.get("DKIM_DNS_TIMEOUT_SECONDS", "3"))
 NOTICE_API_RATE = os.environ.get("NOTICE_API_RATE", "120/hour")
 NOTICE_API_MAX_BYTES = int(os.environ.get("NOTICE_API_MAX_BYTES", str(8 * 1024 * 1024)))

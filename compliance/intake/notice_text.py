@@ -100,7 +100,7 @@ def _signature(text: str) -> str:
 def _typed_name_after_statements(lines: list[str]) -> str:
     """A typed name closing the notice right after the perjury statement is an electronic signature
     (E-SIGN), and most notices sign that way rather than with "/s/"."""
-    perjury = [i for i, line in enumerate(lines) if _PERJURY.search(line)]
+    perjury = [i for i, line in enumerate(lines) if "perjury" in line.lower()]  # the clause may wrap
     if not perjury:
         return ""
     following = [line for line in lines[perjury[-1] + 1 :] if line and line != "--"]
