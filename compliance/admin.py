@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from compliance.models import AuditEntry, AuditVerification
+from compliance.models import AuditEntry, AuditVerification, InboundMessage, Notice, NoticeItem, OutboundMessage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -26,3 +26,58 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 class AuditVerificationAdmin(ReadOnlyAdmin):
     list_display = ["checked_at", "ok", "entries_checked", "first_bad_seq", "message", "checked_by"]
     list_filter = ["ok"]
+
+
+class NoticeItemInline(admin.TabularInline):
+    model = NoticeItem
+    extra = 0
+    can_delete = False
+    fields = ["position", "scope", "url", "normalised_url", "state", "matched_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """Read-only until the review queue: state changes go through the compliance services."""
+
+    list_display = ["reference", "status", "kind", "channel", "verification", "trusted", "due_at", "received_at"]
+    list_filter = ["status", "kind", "channel", "verification", "trusted"]
+    search_fields = ["=reference"]
+    ordering = ["-trusted", "due_at"]
+    show_full_result_count = False
+    inlines = [NoticeItemInline]
+
+
+@admin.register(NoticeItem)
+class NoticeItemAdmin(ReadOnlyAdmin):
+    list_display = ["notice", "position", "url", "state"]
+    list_filter = ["state", "scope"]
+    search_fields = ["=url_key", "=notice__reference"]
+    raw_id_fields = ["notice"]
+    show_full_result_count = False
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "subject", "header_from", "kind", "role", "dkim", "notice"]
+    list_filter = ["kind", "role", "dkim", "via"]
+    search_fields = ["=message_id", "=notice__reference"]
+    exclude = ["raw"]
+    readonly_fields = ["raw_text"]
+    show_full_result_count = False
+
+    @admin.display(description="Raw message (as text, never rendered)")
+    def raw_text(self, message: InboundMessage) -> str:
+        return bytes(message.raw).decode("utf-8", "replace")[:200_000]
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "purpose", "to_address", "subject", "state", "attempts", "sent_at"]
+    list_filter = ["purpose", "state"]
+    search_fields = ["=message_id", "=notice__reference"]
+    show_full_result_count = False

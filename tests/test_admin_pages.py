@@ -30,3 +30,27 @@ def test_audit_entries_cannot_be_added_or_edited_in_the_admin(client, django_use
     assert client.get(reverse("admin:compliance_auditentry_add")).status_code == 403
     response = client.post(reverse("admin:compliance_auditentry_change", args=[entry.pk]), {"action": "x"})
     assert response.status_code == 403
+
+
+def test_raw_mail_is_shown_as_text_never_as_live_html(client, django_user_model):
+    from compliance.services.mail_intake import store_inbound
+
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
+    raw = b"From: a@b.example\r\nContent-Type: text/html\r\nSubject: hi\r\n\r\n<script>alert('x')</script><b>bold</b>"
+    message = store_inbound(raw, via="file").message
+
+    html = client.get(reverse("admin:compliance_inboundmessage_change", args=[message.pk])).content.decode()
+
+    assert "&lt;script&gt;alert" in html and "<script>alert" not in html
+
+
+def test_notice_page_lists_its_items(client, django_user_model):
+    from compliance.services.intake import receive_notice
+    from tests.compliance.intake_helpers import submission
+
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
+    notice = receive_notice(channel="web", submission=submission("https://a.example/page")).notice
+
+    html = client.get(reverse("admin:compliance_notice_change", args=[notice.pk])).content.decode()
+
+    assert notice.reference in html and "https://a.example/page" in html
