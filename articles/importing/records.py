@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from articles.credits import parse_credit
 from articles.fingerprints import sha256_hex
 from articles.models import Article, Asset
 from articles.services.ingest import PrimarySource, resolve_primary_source
@@ -96,10 +97,13 @@ def _asset(data: Any, index: int) -> AssetRecord:
         key = url_key(url)
     except ValueError as exc:
         raise RecordError(f"assets[{index}].url: {exc}") from None
+    credit_line = _text(data, "credit_line", limit=1000)
+    credit = parse_credit(credit_line)  # who the credit names, unless the record says it outright
     return AssetRecord(
         kind=_choice(data, "kind", ASSET_KINDS, Asset.Kind.PHOTO), url=url, url_key=key,
-        credit_line=_text(data, "credit_line", limit=1000), caption=_text(data, "caption", limit=5000),
-        creator=_text(data, "creator", limit=300), rights_holder=_text(data, "rights_holder", limit=300),
+        credit_line=credit_line, caption=_text(data, "caption", limit=5000),
+        creator=_text(data, "creator", limit=300) or credit.creator[:300],
+        rights_holder=_text(data, "rights_holder", limit=300) or credit.holder[:300],
         license=_text(data, "license"),
     )
 

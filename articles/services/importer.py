@@ -26,7 +26,6 @@ from typing import Callable, Iterable, Iterator
 from django.db import transaction
 from django.utils import timezone
 
-from articles.credits import parse_credit
 from articles.fingerprints import fallback_lookup_key
 from articles.importing.bulk import Row, insert_rows, insert_rows_returning_ids
 from articles.importing.records import ArticleRecord, AssetRecord, RecordError, parse_record
@@ -261,10 +260,8 @@ def _link_creators(articles: list[Row], records: list[ArticleRecord], registry: 
 
 
 def _asset(article_id: int, record_asset: AssetRecord, position: int, registry: PartyRegistry) -> Row:
-    credit = parse_credit(record_asset.credit_line)
-    holder = registry.holder(record_asset.rights_holder or credit.holder)
-    creator_name = record_asset.creator or credit.creator
-    creator = registry.creator(creator_name, ROLE_BY_KIND[record_asset.kind]) if creator_name else None
+    holder = registry.holder(record_asset.rights_holder)
+    creator = registry.creator(record_asset.creator, ROLE_BY_KIND[record_asset.kind]) if record_asset.creator else None
     return {
         "article_id": article_id, "position": position, "kind": record_asset.kind,
         "original_url": record_asset.url, "url_key": record_asset.url_key,

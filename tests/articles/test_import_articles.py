@@ -95,3 +95,14 @@ def test_a_file_with_no_usable_line_fails(tmp_path):
         call_command("import_articles", _write(tmp_path / "a.jsonl", ["{broken"]), "--no-progress")
     with pytest.raises(CommandError, match="cannot read"):
         call_command("import_articles", str(tmp_path / "missing.jsonl"), "--no-progress")
+
+
+def test_asset_credit_line_names_its_creator_and_rights_holder(tmp_path):
+    record = next(generate_records(1))
+    record["assets"][0]["credit_line"] = "Photo by John Moore/Getty Images"
+
+    call_command("import_articles", _write(tmp_path / "a.jsonl", [record]), "--no-progress")
+
+    asset = Asset.objects.get()
+    assert (asset.creator.name, asset.creator.role, asset.rights_holder.name) == (
+        "John Moore", "photographer", "Getty Images")
