@@ -1,8 +1,10 @@
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from compliance.services.audit import verify_and_remember
 from compliance.services.dkim_check import check_pending
+from compliance.services.imap_poll import poll_mailbox
 from compliance.services.mail_intake import process_pending
 from compliance.services.outbox import send_pending
 
@@ -25,3 +27,8 @@ def process_inbound_mail() -> int:
 @shared_task(name="compliance.tasks.check_dkim")
 def check_dkim() -> int:
     return check_pending(now=timezone.now())
+
+
+@shared_task(name="compliance.tasks.poll_imap")
+def poll_imap() -> int:
+    return poll_mailbox(settings.IMAP_URL) if settings.IMAP_URL else 0

@@ -182,6 +182,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "send-outbox": {"task": "compliance.tasks.send_outbox", "schedule": 10.0, "options": {"expires": 10}},
+    "poll-imap": {"task": "compliance.tasks.poll_imap", "schedule": 60.0, "options": {"expires": 60}},
     "check-dkim": {"task": "compliance.tasks.check_dkim", "schedule": 30.0, "options": {"expires": 30}},
     "process-inbound-mail": {"task": "compliance.tasks.process_inbound_mail", "schedule": 15.0,
                              "options": {"expires": 15}},
@@ -214,6 +215,8 @@ MAIL_MAX_ATTACHMENT_BYTES = int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(
 MAIL_ACK_PER_ADDRESS = int(os.environ.get("MAIL_ACK_PER_ADDRESS", "5"))
 MAIL_ACK_PER_DOMAIN = int(os.environ.get("MAIL_ACK_PER_DOMAIN", "50"))
 MAIL_ACK_WINDOW_SECONDS = 3600
+# imaps://user:password@host/INBOX: the takedown mailbox polled every minute; empty turns polling off.
+IMAP_URL = os.environ.get("IMAP_URL", "")
 # Basic-auth "user:password" that the mail provider's inbound webhook must send to /anymail/<provider>/inbound/.
 ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
 DKIM_DNS_TIMEOUT_SECONDS = int(os.environ.get("DKIM_DNS_TIMEOUT_SECONDS", "3"))
