@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from django.db import models
-from django.db.models import Count, QuerySet
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from compliance.models import AuditEntry, Notice, NoticeItem
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Min, QuerySet
+
+from compliance.models import AuditEntry, Notice, NoticeItem, SlaBreach, SlaDeadline, SweepHeartbeat
 from compliance.services.references import token_digest
+from compliance.services.sla_sweep import HEARTBEAT
 
 
 def audit_history_of(target: models.Model) -> models.QuerySet[AuditEntry]:
@@ -24,3 +29,41 @@ def status_items(notice: Notice) -> QuerySet[NoticeItem]:
 def notices_of_sender(user) -> QuerySet[Notice]:
     items = NoticeItem.objects.annotate(match_count=Count("matches")).order_by("position")
     return Notice.objects.filter(sender=user).prefetch_related(models.Prefetch("items", queryset=items))
+
+
+@dataclass(frozen=True)
+class SlaStatus:
+    open_by_kind: dict[str, int]
+    overdue: int
+    lag_seconds: int
+    breaches_30_days: int
+    failed: int
+    last_sweep_at: datetime | None
+    sweeper_healthy: bool
+    automated_withdrawals: bool
+    withdrawal_cap_per_sweep: int
+
+
+def sla_status(now: datetime) -> SlaStatus:
+    open_rows = SlaDeadline.objects.filter(state__in=SlaDeadline.OPEN_STATES)
+    by_kind = {row["kind"]: row["n"] for row in open_rows.values("kind").annotate(n=Count("id"))}
+    overdue = open_rows.filter(due_at__lte=now)
+    oldest = overdue.aggregate(oldest=Min("due_at"))["oldest"]
+    heartbeat = SweepHeartbeat.objects.filter(name=HEARTBEAT).first()
+    return SlaStatus(
+        open_by_kind={kind: by_kind.get(kind, 0) for kind in SlaDeadline.Kind.values},
+        overdue=overdue.count(),
+        lag_seconds=int((now - oldest).total_seconds()) if oldest else 0,
+        breaches_30_days=SlaBreach.objects.filter(detected_at__gte=now - timedelta(days=30)).count(),
+        failed=SlaDeadline.objects.filter(state=SlaDeadline.State.FAILED).count(),
+        last_sweep_at=heartbeat.last_sweep_at if heartbeat else None,
+        sweeper_healthy=sweeper_healthy(heartbeat, now),
+        automated_withdrawals=settings.SLA_AUTOMATED_WITHDRAWALS,
+        withdrawal_cap_per_sweep=settings.SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP,
+    )
+
+
+def sweeper_healthy(heartbeat: SweepHeartbeat | None, now: datetime) -> bool:
+    """Unhealthy when the last sweep is older than three intervals."""
+    limit = timedelta(seconds=3 * settings.SLA_SWEEP_INTERVAL_SECONDS)
+    return heartbeat is not None and now - heartbeat.last_sweep_at <= limit

@@ -1,3 +1,5 @@
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
@@ -7,6 +9,10 @@ from compliance.services.dkim_check import check_pending
 from compliance.services.imap_poll import poll_mailbox
 from compliance.services.mail_intake import process_pending
 from compliance.services.outbox import send_pending
+from compliance.services.sla_enforce import enforce
+from compliance.services.sla_sweep import sweep
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="compliance.tasks.verify_audit_log")
@@ -32,3 +38,23 @@ def check_dkim() -> int:
 @shared_task(name="compliance.tasks.poll_imap")
 def poll_imap() -> int:
     return poll_mailbox(settings.IMAP_URL) if settings.IMAP_URL else 0
+
+
+@shared_task(name="compliance.tasks.enforce_deadlines", acks_late=True)
+def enforce_deadlines(deadline_ids: list[int]) -> None:
+    # Each deadline in its own transaction; a failing one is recorded and swept again later.
+    for deadline_id in deadline_ids:
+        try:
+            enforce(deadline_id=deadline_id, now=timezone.now())
+        except Exception:
+            log.exception("enforcing SLA deadline %s failed", deadline_id)
+
+
+def enqueue_deadlines(deadline_ids: list[int]) -> None:
+    enforce_deadlines.apply_async((deadline_ids,), queue="sla", retry=True,
+                                  retry_policy={"max_retries": 3, "interval_start": 0.5, "interval_step": 1})
+
+
+@shared_task(name="compliance.tasks.sla_sweep")
+def sla_sweep() -> int:
+    return len(sweep(now=timezone.now(), enqueue=enqueue_deadlines).claimed)

@@ -1,9 +1,12 @@
-"""/healthz: can this process reach the database and the broker? 200 if both, 503 naming which not."""
+"""/healthz: database and broker reachable, and the SLA sweeper swept within three intervals.
+
+200 when all hold, 503 naming the ones that do not."""
 
 from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 
 from config.celery import app as celery_app
 
@@ -28,7 +31,21 @@ def _broker() -> str:
         return f"unreachable: {type(exc).__name__}"
 
 
+def _sla_sweeper() -> str:
+    from compliance.models import SweepHeartbeat
+    from compliance.selectors import sweeper_healthy
+    from compliance.services.sla_sweep import HEARTBEAT
+
+    try:
+        heartbeat = SweepHeartbeat.objects.filter(name=HEARTBEAT).first()
+    except Exception as exc:
+        return f"unknown: {type(exc).__name__}"
+    if heartbeat is None:
+        return "never ran"
+    return "ok" if sweeper_healthy(heartbeat, timezone.now()) else f"stale: last sweep {heartbeat.last_sweep_at.isoformat()}"
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": _database(), "broker": _broker()}
+    checks = {"database": _database(), "broker": _broker(), "sla_sweeper": _sla_sweeper()}
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "failing", "checks": checks}, status=200 if healthy else 503)

@@ -135,6 +135,18 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_FILE_PATH = VAR_DIR / "outbox-mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "takedown@worldtimetodays.example")
 
+# --- The 24-hour SLA ------------------------------------------------------------------
+SLA_HOURS = 24
+SLA_SWEEP_INTERVAL_SECONDS = int(os.environ.get("SLA_SWEEP_INTERVAL_SECONDS", "30"))
+SLA_LEASE_SECONDS = int(os.environ.get("SLA_LEASE_SECONDS", "120"))
+SLA_SWEEP_LIMIT = int(os.environ.get("SLA_SWEEP_LIMIT", "500"))
+SLA_ENQUEUE_BATCH = int(os.environ.get("SLA_ENQUEUE_BATCH", "50"))
+SLA_MAX_ATTEMPTS = int(os.environ.get("SLA_MAX_ATTEMPTS", "5"))
+# Kill switch: off means the deadline escalates and records a breach instead of withdrawing.
+SLA_AUTOMATED_WITHDRAWALS = env_bool("SLA_AUTOMATED_WITHDRAWALS", True)
+# After an outage the sweeper must not withdraw the world: at most this many per sweep interval.
+SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP = int(os.environ.get("SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP", "50"))
+
 def _cache_from(url: str) -> dict:
     if url.startswith(("redis://", "rediss://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
@@ -178,9 +190,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Deadline enforcement has its own queue, so a backlog of other work never delays it.
+CELERY_TASK_ROUTES = {"compliance.tasks.enforce_deadlines": {"queue": "sla"}}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "sla-sweep": {"task": "compliance.tasks.sla_sweep", "schedule": float(SLA_SWEEP_INTERVAL_SECONDS),
+                  "options": {"expires": 25}},
     "send-outbox": {"task": "compliance.tasks.send_outbox", "schedule": 10.0, "options": {"expires": 10}},
     "poll-imap": {"task": "compliance.tasks.poll_imap", "schedule": 60.0, "options": {"expires": 60}},
     "check-dkim": {"task": "compliance.tasks.check_dkim", "schedule": 30.0, "options": {"expires": 30}},

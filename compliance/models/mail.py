@@ -84,6 +84,7 @@ class OutboundMessage(models.Model):
         ACKNOWLEDGMENT = "acknowledgment", "Acknowledgment"
         CONFIRM_EMAIL = "confirm_email", "Confirm your email"
         REQUEST_INFORMATION = "request_information", "Request for information"
+        ESCALATION = "escalation", "Escalation to staff"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"

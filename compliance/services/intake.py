@@ -17,11 +17,11 @@ from articles.models import RightsHolder
 from compliance.intake.submission import Submission
 from compliance.models import Notice, NoticeItem, OutboundMessage
 from compliance.services.audit import personal_data_hash, record
+from compliance.services.deadlines import schedule_deadlines
 from compliance.services.matching import match_items
 from compliance.services.outbox import queue_mail
 from compliance.services.references import new_reference, new_status_token
 
-SLA = timedelta(hours=24)
 DUPLICATE_WINDOW = timedelta(hours=24)
 CONFIRM_SALT = "compliance.notice.confirm-email"
 MISSING_LABELS = {
@@ -101,7 +101,7 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             signature=submission.signature[:200], missing_elements=missing,
             named_reference=submission.named_reference,
             received_at=received_at, clock_started_at=None if missing else received_at,
-            due_at=None if missing else received_at + SLA,
+            due_at=None if missing else received_at + timedelta(hours=settings.SLA_HOURS),
             items_fingerprint=items_fingerprint(submission), sender=sender, client_ip=client_ip,
         )
         NoticeItem.objects.bulk_create([
@@ -111,6 +111,8 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             for position, item in enumerate(submission.items)
         ], batch_size=2000)
         matched = match_items(notice, now=received_at)
+        if notice.clock_started_at:
+            schedule_deadlines(notice, clock_started_at=notice.clock_started_at)
         earlier = _earlier_same_notice(notice) if submission.items else None
         if earlier:
             notice.duplicate_of, notice.status = earlier, Notice.Status.CLOSED

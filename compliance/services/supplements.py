@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 
 from compliance.intake.submission import ValidItem
 from compliance.models import Notice, NoticeItem
 from compliance.services.audit import record
-from compliance.services.intake import SLA
+from compliance.services.deadlines import schedule_deadlines
 from compliance.services.matching import match_items
 
 OPEN_STATUSES = (Notice.Status.RECEIVED, Notice.Status.AWAITING_CONFIRMATION,
@@ -38,7 +39,8 @@ def supplement_notice(*, notice_id: int, items: list[ValidItem], good_faith: boo
         notice.signature = notice.signature or signature[:200]
         notice.missing_elements = _still_missing(notice)
         if previous[1] and not notice.missing_elements:
-            notice.clock_started_at, notice.due_at = now, now + SLA
+            notice.clock_started_at, notice.due_at = now, now + timedelta(hours=settings.SLA_HOURS)
+            schedule_deadlines(notice, clock_started_at=now)
             if notice.status == Notice.Status.AWAITING_INFORMATION:
                 notice.status = Notice.Status.IN_REVIEW
         if not fresh and previous == (notice.status, notice.missing_elements):

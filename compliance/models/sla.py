@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from compliance.models.notices import Notice, NoticeItem, NoticeItemMatch
+
+
+class SlaPolicy(models.Model):
+    """What happens at the deadline, per notice kind and verification level (edited by compliance leads)."""
+
+    class AtDue(models.TextChoices):
+        WITHDRAW = "withdraw", "Fail-safe withdrawal pending review"
+        ESCALATE = "escalate", "Urgent escalation to the compliance lead"
+
+    kind = models.CharField(max_length=20, choices=Notice.Kind.choices)
+    verification = models.CharField(max_length=20, choices=Notice.Verification.choices)
+    at_due = models.CharField(max_length=10, choices=AtDue.choices)
+    note = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "SLA policies"
+        constraints = [models.UniqueConstraint(fields=["kind", "verification"], name="sla_policy_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} / {self.get_verification_display()}: {self.get_at_due_display()}"
+
+
+class SlaDeadline(models.Model):
+    """A moment the database promises to act at. ``wake_at`` is the only column the sweeper reads."""
+
+    class Kind(models.TextChoices):
+        ESCALATE_50 = "escalate_50", "Escalation at 50%"
+        ESCALATE_75 = "escalate_75", "Escalation at 75%"
+        ESCALATE_90 = "escalate_90", "Escalation at 90%"
+        DUE = "due", "Due"
+        RESTORE = "restore", "Restore window ends"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DISPATCHED = "dispatched", "Dispatched"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+        FAILED = "failed", "Failed"
+
+    OPEN_STATES = (State.PENDING, State.DISPATCHED)
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="deadlines")
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    due_at = models.DateTimeField()
+    wake_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "kind"], condition=~models.Q(kind="restore"),
+                                    name="sla_deadline_once_per_kind"),
+        ]
+        indexes = [
+            models.Index(fields=["wake_at"], name="sla_open_wake_at",
+                         condition=models.Q(state__in=["pending", "dispatched"])),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice} {self.kind} at {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class SlaBreach(models.Model):
+    """The promise was not kept for a notice: recorded with how late, never hidden."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="breaches")
+    deadline = models.OneToOneField(SlaDeadline, on_delete=models.PROTECT, related_name="breach")
+    due_at = models.DateTimeField()
+    detected_at = models.DateTimeField()
+    lateness_seconds = models.PositiveIntegerField(help_text="How late the deadline was acted on")
+    reason = models.CharField(max_length=300)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-detected_at"]
+
+    def __str__(self) -> str:
+        return f"{self.notice}: {self.reason}"
+
+
+class Decision(models.Model):
+    """What was decided about an item or a match, with its statement of reasons (DSA Art. 17)."""
+
+    class Action(models.TextChoices):
+        WITHDRAW = "withdraw", "Withdraw the article"
+        REMOVE_ASSET = "remove_asset", "Remove the asset"
+        REJECT = "reject", "Reject"
+        NEED_INFORMATION = "need_information", "Ask for more information"
+
+    class Ground(models.TextChoices):
+        ILLEGAL_CONTENT = "DECISION_GROUND_ILLEGAL_CONTENT", "Illegal content"
+        INCOMPATIBLE_CONTENT = "DECISION_GROUND_INCOMPATIBLE_CONTENT", "Incompatible with our terms"
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="decisions")
+    item = models.ForeignKey(NoticeItem, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
+    match = models.ForeignKey(NoticeItemMatch, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="decisions")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    automated = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="decisions")
+    actor = models.CharField(max_length=200)
+    decided_at = models.DateTimeField(default=timezone.now)
+    pending_review = models.BooleanField(default=False, help_text="A fail-safe action a person must still review")
+    # Statement of reasons, in the Transparency Database's terms.
+    decision_visibility = models.JSONField(default=list, blank=True)
+    decision_ground = models.CharField(max_length=40, choices=Ground.choices, default=Ground.ILLEGAL_CONTENT)
+    legal_ground = models.CharField(max_length=500, blank=True)
+    explanation = models.TextField(max_length=2000, blank=True)
+    facts = models.TextField(max_length=5000, blank=True)
+    territorial_scope = models.JSONField(default=list, blank=True)
+    redress = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({'automated' if self.automated else self.actor})"
+
+
+class SweepHeartbeat(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+    last_sweep_at = models.DateTimeField()
+    last_claimed = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_sweep_at:%H:%M:%S}"

@@ -1,0 +1,147 @@
+"""Acting on a claimed deadline: re-checks state and time under locks, acts, marks done.
+
+Locks are taken in the one order used everywhere: notice, matches and items, deadline, the
+articles acted on, the audit head last. Whoever holds the notice goes first, so a staff decision
+and the deadline landing together end in one state. Running it twice acts once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from articles.models import Article
+from compliance import roles
+from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaBreach, SlaDeadline
+from compliance.services.audit import record
+from compliance.services.deadlines import UNDECIDED_ITEM_STATES, safety_margin
+from compliance.services.outbox import queue_mail
+from compliance.services.sla_policy import action_at_due
+from compliance.services.statements import fail_safe_withdrawal
+from compliance.services.withdrawal import withdraw_article
+
+log = logging.getLogger(__name__)
+Kind, State = SlaDeadline.Kind, SlaDeadline.State
+ACTOR = "system:sla"
+
+
+def enforce(*, deadline_id: int, now: datetime) -> str:
+    """Returns what was done, for logs and tests."""
+    try:
+        with transaction.atomic():
+            return _enforce(deadline_id, now)
+    except Exception as exc:
+        with transaction.atomic():
+            SlaDeadline.objects.filter(pk=deadline_id).update(last_error=f"{type(exc).__name__}: {exc}"[:500])
+        raise
+
+
+def _act_time(deadline: SlaDeadline) -> datetime:
+    return deadline.due_at - safety_margin() if deadline.kind == Kind.DUE else deadline.due_at
+
+
+def _enforce(deadline_id: int, now: datetime) -> str:
+    notice_id = SlaDeadline.objects.filter(pk=deadline_id).values_list("notice_id", flat=True).first()
+    if notice_id is None:
+        return "gone"
+    notice = Notice.objects.select_for_update().get(pk=notice_id)
+    matches = list(NoticeItemMatch.objects.select_for_update(of=("self",)).select_related("item")
+                   .filter(item__notice=notice).order_by("pk"))
+    list(NoticeItem.objects.select_for_update().filter(notice=notice).order_by("pk"))
+    deadline = SlaDeadline.objects.select_for_update().get(pk=deadline_id)
+    if deadline.state not in SlaDeadline.OPEN_STATES:
+        return f"already {deadline.state}"
+    if now < _act_time(deadline):
+        deadline.state, deadline.wake_at, deadline.lease_until = State.PENDING, _act_time(deadline), None
+        deadline.save(update_fields=["state", "wake_at", "lease_until"])
+        return "not due yet"
+    undecided = notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists()
+    if not undecided:
+        outcome = "nothing left undecided"
+    elif deadline.kind == Kind.DUE:
+        outcome = _at_due(notice, matches, deadline, now)
+        if outcome.startswith("capped"):
+            return outcome
+    else:
+        outcome = _escalate(notice, deadline, now, urgent=False)
+    deadline.state, deadline.done_at, deadline.outcome, deadline.lease_until = State.DONE, now, outcome[:200], None
+    deadline.save(update_fields=["state", "done_at", "outcome", "lease_until"])
+    record(action=f"sla.{deadline.kind}", target=notice, actor=ACTOR, at=now,
+           data={"deadline": deadline.pk, "outcome": deadline.outcome, "due_at": deadline.due_at,
+                 "late_seconds": max(0, int((now - deadline.due_at).total_seconds()))})
+    return outcome
+
+
+def _automatic_withdrawals_recently(now: datetime) -> int:
+    window = now - timedelta(seconds=settings.SLA_SWEEP_INTERVAL_SECONDS)
+    return Decision.objects.filter(automated=True, action=Decision.Action.WITHDRAW, decided_at__gt=window).count()
+
+
+def _at_due(notice: Notice, matches: list[NoticeItemMatch], deadline: SlaDeadline, now: datetime) -> str:
+    withdrawable = [m for m in matches if m.state == NoticeItemMatch.State.MATCHED
+                    and m.how in NoticeItemMatch.AUTOMATIC_WITHDRAWAL_ALLOWED and m.asset_id is None]
+    if action_at_due(notice) != "withdraw":
+        return _breach(notice, deadline, now, "unverified or escalating notice undecided at the deadline")
+    if not settings.SLA_AUTOMATED_WITHDRAWALS:
+        return _breach(notice, deadline, now, "automated withdrawals are switched off")
+    if withdrawable and _automatic_withdrawals_recently(now) >= settings.SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP:
+        deadline.state, deadline.lease_until = State.PENDING, None
+        deadline.wake_at = now + timedelta(seconds=settings.SLA_SWEEP_INTERVAL_SECONDS)
+        deadline.save(update_fields=["state", "lease_until", "wake_at"])
+        return "capped: too many automated withdrawals in this sweep, retried next sweep"
+    withdrawn = [_withdraw(notice, match, now) for match in withdrawable]
+    _settle_items(notice, now)
+    left = notice.items.filter(state=NoticeItem.State.MATCHED).exists()
+    if left:
+        _breach(notice, deadline, now, "matches that are never withdrawn automatically are still undecided")
+    elif now > deadline.due_at:
+        _breach(notice, deadline, now, "the fail-safe withdrawal came after the deadline")
+    return f"withdrew {sum(withdrawn)} article(s) pending review" + ("; escalated the rest" if left else "")
+
+
+def _withdraw(notice: Notice, match: NoticeItemMatch, now: datetime) -> int:
+    article = Article.objects.select_for_update().get(pk=match.article_id)
+    acted = 0
+    if article.status != Article.Status.WITHDRAWN:
+        withdraw_article(article_id=article.pk, by=ACTOR, reason=f"fail-safe at the deadline of {notice.reference}",
+                         reference=notice.reference)
+        acted = 1
+    decision = Decision.objects.create(
+        notice=notice, item=match.item, match=match, action=Decision.Action.WITHDRAW, automated=True,
+        actor=ACTOR, decided_at=now, pending_review=True, **fail_safe_withdrawal(notice, match))
+    match.state, match.decided_at = NoticeItemMatch.State.ACTIONED, now
+    match.save(update_fields=["state", "decided_at"])
+    record(action="decision.automated_withdrawal", target=decision, actor=ACTOR, at=now,
+           data={"notice": notice.reference, "match": match.pk, "article": article.pk, "puid": match.puid,
+                 "content_sha256": article.content_sha256})
+    return acted
+
+
+def _settle_items(notice: Notice, now: datetime) -> None:
+    for item in notice.items.filter(state=NoticeItem.State.MATCHED).prefetch_related("matches"):
+        if all(m.state == NoticeItemMatch.State.ACTIONED for m in item.matches.all()):
+            item.state, item.decided_at = NoticeItem.State.ACTIONED, now
+            item.save(update_fields=["state", "decided_at"])
+
+
+def _breach(notice: Notice, deadline: SlaDeadline, now: datetime, reason: str) -> str:
+    SlaBreach.objects.get_or_create(deadline=deadline, defaults={
+        "notice": notice, "due_at": deadline.due_at, "detected_at": now, "reason": reason[:300],
+        "lateness_seconds": max(0, int((now - deadline.due_at).total_seconds()))})
+    _escalate(notice, deadline, now, urgent=True)
+    return f"breach recorded: {reason}"
+
+
+def _escalate(notice: Notice, deadline: SlaDeadline, now: datetime, *, urgent: bool) -> str:
+    groups = [roles.COMPLIANCE_LEAD] if urgent else [roles.REVIEWER, roles.COMPLIANCE_LEAD]
+    staff = get_user_model().objects.filter(groups__name__in=groups, is_active=True).exclude(email="").distinct()
+    for person in staff:
+        queue_mail(notice=notice, purpose=OutboundMessage.Purpose.ESCALATION, to=person.email,
+                   subject=f"[{notice.reference}] {'URGENT: ' if urgent else ''}{deadline.get_kind_display()}",
+                   template="compliance/mail/escalation.txt",
+                   context={"notice": notice, "deadline": deadline, "urgent": urgent,
+                            "site_url": settings.SITE_URL})
+    return f"escalated to {len(staff)} staff"

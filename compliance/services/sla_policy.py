@@ -1,0 +1,14 @@
+"""What the deadline does: a policy row per notice kind and verification level, else the default."""
+
+from __future__ import annotations
+
+from compliance.models import Notice, SlaPolicy
+
+
+def action_at_due(notice: Notice) -> str:
+    policy = SlaPolicy.objects.filter(kind=notice.kind, verification=notice.verification).first()
+    if policy:
+        return policy.at_due
+    # Default: a verified copyright notice is withdrawn fail-safe; anything unverified escalates.
+    verified = notice.verification != Notice.Verification.UNVERIFIED
+    return SlaPolicy.AtDue.WITHDRAW if verified and notice.kind == Notice.Kind.COPYRIGHT else SlaPolicy.AtDue.ESCALATE

@@ -1,0 +1,69 @@
+"""The sweeper: claims due deadline rows and hands them to the broker. Only it talks to the broker.
+
+Rows are claimed with SKIP LOCKED, so any number of sweepers can run; a claimed row carries a
+lease, and its ``wake_at`` moves to the lease's end, so a row whose task was lost (Redis flushed,
+worker killed) is claimed again when the lease runs out. Worst case: one interval plus one lease.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from django.conf import settings
+from django.db import transaction
+
+from compliance.models import SlaDeadline, SweepHeartbeat
+
+log = logging.getLogger(__name__)
+State = SlaDeadline.State
+HEARTBEAT = "sla-sweeper"
+Enqueue = Callable[[list[int]], None]
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    claimed: list[int]
+    failed: list[int]
+    enqueued: int
+    enqueue_error: str = ""
+
+
+def _claim(now: datetime, limit: int) -> tuple[list[int], list[int]]:
+    lease_until = now + timedelta(seconds=settings.SLA_LEASE_SECONDS)
+    with transaction.atomic():
+        rows = list(SlaDeadline.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(state__in=SlaDeadline.OPEN_STATES, wake_at__lte=now)
+                    .order_by("wake_at")[:limit])
+        claimed, failed = [], []
+        for row in rows:
+            row.attempts += 1
+            if row.attempts > settings.SLA_MAX_ATTEMPTS:
+                # A poison row: reported and set aside, so it never blocks the others.
+                row.state, row.done_at = State.FAILED, now
+                row.outcome = f"failed after {row.attempts - 1} attempts: {row.last_error}"[:200]
+                failed.append(row.pk)
+            else:
+                row.state, row.lease_until, row.wake_at = State.DISPATCHED, lease_until, lease_until
+                claimed.append(row.pk)
+        SlaDeadline.objects.bulk_update(rows, ["attempts", "state", "lease_until", "wake_at", "done_at", "outcome"])
+        SweepHeartbeat.objects.update_or_create(name=HEARTBEAT, defaults={"last_sweep_at": now,
+                                                                         "last_claimed": len(claimed)})
+    return claimed, failed
+
+
+def sweep(*, now: datetime, enqueue: Enqueue, limit: int | None = None) -> SweepResult:
+    claimed, failed = _claim(now, limit or settings.SLA_SWEEP_LIMIT)
+    for pk in failed:
+        log.error("SLA deadline %s failed too often and was set aside", pk)
+    batch, enqueued = settings.SLA_ENQUEUE_BATCH, 0
+    try:
+        for start in range(0, len(claimed), batch):
+            enqueue(claimed[start:start + batch])
+            enqueued += len(claimed[start:start + batch])
+    except Exception as exc:  # broker down: the leases expire and the next sweep claims them again
+        log.warning("SLA sweep could not enqueue %s deadlines: %s", len(claimed) - enqueued, exc)
+        return SweepResult(claimed, failed, enqueued, f"{type(exc).__name__}: {exc}")
+    return SweepResult(claimed, failed, enqueued)
