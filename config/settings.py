@@ -212,6 +212,9 @@ CELERY_BEAT_SCHEDULE = {
 # articles asks this callable before publishing; compliance plugs its stay-down gate in here.
 ARTICLES_PUBLISH_GATE = os.environ.get("ARTICLES_PUBLISH_GATE", "articles.publishing.allow_all")
 
+# /metrics asks for "Authorization: Bearer <token>" when this is set.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
 # --- REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

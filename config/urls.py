@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from compliance.metrics import metrics
 from config.health import healthz
 
 admin.site.site_header = "Provenance & Takedown Compliance"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("takedown/", include("compliance.urls")),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", include("articles.api.urls")),
     path("api/v1/", include("compliance.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

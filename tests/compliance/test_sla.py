@@ -284,3 +284,22 @@ def test_sla_commands_report_on_the_state(capsys):
     assert "open due" in status_before and "overdue          4" in status_before
     assert "claimed 4 deadline(s)" in swept
     assert NoticeItemMatch.objects.get().state == "matched"
+
+
+def test_metrics_expose_the_sla_figures_in_prometheus_format(client):
+    notice = _notice(PRIMARY, verification=Notice.Verification.UNVERIFIED)
+
+    with time_machine.travel(notice.due_at + timedelta(minutes=2), tick=False):
+        text = client.get("/metrics").content.decode()
+
+    assert 'takedown_sla_open_deadlines{kind="due"} 1' in text
+    assert "takedown_sla_overdue_deadlines 4" in text
+    assert f"takedown_sla_lag_seconds {int(timedelta(hours=12, minutes=2).total_seconds())}" in text
+    assert "takedown_sla_sweeper_healthy 0" in text
+
+
+def test_metrics_need_the_token_when_one_is_set(client, settings):
+    settings.METRICS_TOKEN = "s3cret"
+
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret").status_code == 200
