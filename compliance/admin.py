@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from compliance.models import AuditEntry, AuditVerification, InboundMessage, Notice, NoticeItem, OutboundMessage
+from compliance.models import (AuditEntry, AuditVerification, InboundMessage, Notice, NoticeItem, OutboundMessage,
+                               WebhookDelivery, WebhookEndpoint)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -80,4 +81,16 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "purpose", "to_address", "subject", "state", "attempts", "sent_at"]
     list_filter = ["purpose", "state"]
     search_fields = ["=message_id", "=notice__reference"]
+    show_full_result_count = False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "events", "active"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "endpoint", "event", "state", "attempts", "last_status", "delivered_at"]
+    list_filter = ["state", "event", "endpoint"]
     show_full_result_count = False

@@ -11,6 +11,7 @@ from compliance.services.mail_intake import process_pending
 from compliance.services.outbox import send_pending
 from compliance.services.sla_enforce import enforce
 from compliance.services.sla_sweep import sweep
+from compliance.services.webhooks import deliver_pending
 
 log = logging.getLogger(__name__)
 
@@ -58,3 +59,8 @@ def enqueue_deadlines(deadline_ids: list[int]) -> None:
 @shared_task(name="compliance.tasks.sla_sweep")
 def sla_sweep() -> int:
     return len(sweep(now=timezone.now(), enqueue=enqueue_deadlines).claimed)
+
+
+@shared_task(name="compliance.tasks.deliver_webhooks")
+def deliver_webhooks() -> int:
+    return deliver_pending(now=timezone.now())

@@ -2,10 +2,12 @@ from .audit import AuditChainHead, AuditEntry, AuditVerification
 from .mail import InboundAttachment, InboundMessage, OutboundMessage
 from .notices import IdempotencyRecord, Notice, NoticeItem, NoticeItemMatch
 from .sla import Decision, SlaBreach, SlaDeadline, SlaPolicy, SweepHeartbeat
+from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AuditChainHead", "AuditEntry", "AuditVerification",
     "InboundAttachment", "InboundMessage", "OutboundMessage",
     "IdempotencyRecord", "Notice", "NoticeItem", "NoticeItemMatch",
     "Decision", "SlaBreach", "SlaDeadline", "SlaPolicy", "SweepHeartbeat",
+    "WebhookDelivery", "WebhookEndpoint",
 ]

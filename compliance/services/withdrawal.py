@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, Asset, ProvenanceEvent
 from compliance.errors import IllegalTransition, NotFound
 from compliance.services.audit import record
+from compliance.services.webhooks import queue_event
 
 WITHDRAWABLE = (Article.Status.PUBLISHED, Article.Status.RESTORED, Article.Status.HELD)
+
+
+def _article_facts(article: Article) -> dict:
+    return {"article_id": article.pk, "url": settings.SITE_URL + article.get_absolute_url(),
+            "status": article.status, "reference": article.withdrawal_reference}
 
 
 def _locked_article(article_id: int) -> Article:
@@ -36,6 +43,7 @@ def withdraw_article(*, article_id: int, by: str, reason: str, reference: str = 
             article=article, kind=ProvenanceEvent.Kind.WITHDRAWN, actor=by, occurred_at=now,
             input_sha256=article.content_sha256, detail={"reason": reason, "reference": reference},
         )
+        queue_event("article.withdrawn", _article_facts(article), now=now)
         record(
             action="article.withdrawn", target=article, actor=by, at=now,
             data={"from": previous, "to": article.status, "reference": reference,
@@ -59,6 +67,7 @@ def restore_article(*, article_id: int, by: str, reason: str = "") -> Article:
             article=article, kind=ProvenanceEvent.Kind.RESTORED, actor=by, occurred_at=now,
             output_sha256=article.content_sha256, detail={"reason": reason, "withdrawal_reference": reference},
         )
+        queue_event("article.restored", _article_facts(article), now=now)
         record(
             action="article.restored", target=article, actor=by, at=now,
             data={"from": Article.Status.WITHDRAWN, "to": article.status, "withdrawal_reference": reference},
@@ -86,6 +95,8 @@ def withdraw_asset(*, asset_id: int, by: str, reason: str, reference: str = "") 
             article_id=asset.article_id, asset=asset, kind=ProvenanceEvent.Kind.WITHDRAWN, actor=by,
             occurred_at=now, detail={"reason": reason, "reference": reference, "url_key": asset.url_key},
         )
+        queue_event("asset.withdrawn", {"asset_id": asset.pk, "article_id": asset.article_id,
+                                        "asset_url": asset.original_url, "reference": reference}, now=now)
         record(
             action="asset.withdrawn", target=asset, actor=by, at=now,
             data={"article_id": asset.article_id, "reference": reference, "url_key": asset.url_key},
