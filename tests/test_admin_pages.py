@@ -54,3 +54,24 @@ def test_notice_page_lists_its_items(client, django_user_model):
     html = client.get(reverse("admin:compliance_notice_change", args=[notice.pk])).content.decode()
 
     assert notice.reference in html and "https://a.example/page" in html
+
+
+def test_notice_list_colours_time_left_by_escalation_step(client, django_user_model):
+    from datetime import timedelta
+
+    import time_machine
+
+    from compliance.services.intake import receive_notice
+    from tests.compliance.intake_helpers import submission
+
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
+    notice = receive_notice(channel="web", submission=submission("https://a.example/page")).notice
+
+    pages = {}
+    for hours, step in [(1, "ok"), (13, "50"), (19, "75"), (22, "90"), (25, "overdue")]:
+        with time_machine.travel(notice.received_at + timedelta(hours=hours), tick=False):
+            pages[step] = client.get(reverse("admin:compliance_notice_changelist")).content.decode()
+
+    for step, html in pages.items():
+        assert f'class="sla sla-{step}"' in html
+    assert "overdue 1 h 00 min" in pages["overdue"]
