@@ -85,6 +85,8 @@ class OutboundMessage(models.Model):
         CONFIRM_EMAIL = "confirm_email", "Confirm your email"
         REQUEST_INFORMATION = "request_information", "Request for information"
         ESCALATION = "escalation", "Escalation to staff"
+        DECISION = "decision", "Decision to the claimant"
+        SOURCE_NOTICE = "source_notice", "Withdrawal notice to the source"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -1,0 +1,134 @@
+"""Staff decisions on a notice's items: withdraw (article or single asset), reject.
+
+Locks follow the one order (notice, items and matches, deadline, articles, audit head), so two
+reviewers, or a reviewer and the deadline, deciding the same items end in one decision: whoever
+holds the notice first decides, the other is told what was decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+
+from articles.models import Article
+from compliance.errors import IllegalTransition
+from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
+from compliance.services.audit import record
+from compliance.services.deadlines import UNDECIDED_ITEM_STATES, cancel_if_settled
+from compliance.services.outbox import queue_mail
+from compliance.services.statements import EEA, REDRESS
+from compliance.services.withdrawal import withdraw_article, withdraw_asset
+
+ItemState, MatchState = NoticeItem.State, NoticeItemMatch.State
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """The statement of reasons a reviewer gives (DSA Art. 17)."""
+
+    explanation: str
+    legal_ground: str = ""
+    facts: str = ""
+    ground: str = Decision.Ground.ILLEGAL_CONTENT
+    territorial_scope: list[str] = field(default_factory=lambda: list(EEA))
+    redress: str = REDRESS
+
+
+def _locked(notice_id: int, item_ids: list[int]) -> tuple[Notice, list[NoticeItem], list[NoticeItemMatch]]:
+    notice = Notice.objects.select_for_update().get(pk=notice_id)
+    items = list(NoticeItem.objects.select_for_update().filter(notice=notice, pk__in=item_ids).order_by("pk"))
+    matches = list(NoticeItemMatch.objects.select_for_update().filter(item__in=items).order_by("pk"))
+    list(SlaDeadline.objects.select_for_update().filter(notice=notice, state__in=SlaDeadline.OPEN_STATES))
+    if len(items) != len(set(item_ids)):
+        raise IllegalTransition("some of these items do not belong to this notice")
+    decided = [item for item in items if item.state not in UNDECIDED_ITEM_STATES]
+    if decided:
+        earlier = Decision.objects.filter(item__in=decided).order_by("-decided_at").first()
+        who = f" by {earlier.actor} at {earlier.decided_at:%Y-%m-%d %H:%M} UTC" if earlier else ""
+        raise IllegalTransition(f"{len(decided)} of these items were already decided{who}; reload to see it")
+    return notice, items, matches
+
+
+def _decision(notice: Notice, item: NoticeItem, match: NoticeItemMatch | None, action: str, reasons: Reasons,
+              *, by: str, user, now: datetime, visibility: list[str]) -> Decision:
+    return Decision.objects.create(
+        notice=notice, item=item, match=match, action=action, automated=False, decided_by=user, actor=by,
+        decided_at=now, decision_visibility=visibility, decision_ground=reasons.ground,
+        legal_ground=reasons.legal_ground[:500], explanation=reasons.explanation[:2000], facts=reasons.facts[:5000],
+        territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500])
+
+
+def withdraw_items(*, notice_id: int, item_ids: list[int], reasons: Reasons, by: str, user=None,
+                   now: datetime) -> list[Decision]:
+    """Withdraw what each item matched: the article, or only the asset when the item named an asset."""
+    if not reasons.explanation.strip():
+        raise IllegalTransition("a withdrawal needs a statement of reasons")
+    with transaction.atomic():
+        notice, items, matches = _locked(notice_id, item_ids)
+        empty = [item.url for item in items if not any(m.item_id == item.pk for m in matches)]
+        if empty:
+            raise IllegalTransition(f"nothing on our site matches {empty[0]}; reject it instead")
+        decisions = []
+        for match in (m for m in matches if m.state == MatchState.MATCHED):
+            if match.asset_id:
+                withdraw_asset(asset_id=match.asset_id, by=by, reason=reasons.explanation, reference=notice.reference)
+                action, visibility = Decision.Action.REMOVE_ASSET, ["DECISION_VISIBILITY_CONTENT_REMOVED"]
+            else:
+                _withdraw_article_once(match.article_id, by, reasons, notice)
+                action, visibility = Decision.Action.WITHDRAW, ["DECISION_VISIBILITY_CONTENT_DISABLED"]
+            item = next(i for i in items if i.pk == match.item_id)
+            decisions.append(_decision(notice, item, match, action, reasons, by=by, user=user, now=now,
+                                       visibility=visibility))
+            match.state, match.decided_at = MatchState.ACTIONED, now
+        NoticeItemMatch.objects.bulk_update(matches, ["state", "decided_at"])
+        _settle(notice, items, ItemState.ACTIONED, decisions, by=by, now=now)
+    return decisions
+
+
+def _withdraw_article_once(article_id: int, by: str, reasons: Reasons, notice: Notice) -> None:
+    article = Article.objects.select_related("source").get(pk=article_id)
+    if article.status == Article.Status.WITHDRAWN:
+        return
+    withdraw_article(article_id=article_id, by=by, reason=reasons.explanation, reference=notice.reference)
+    if article.source and article.source.takedown_email:
+        queue_mail(notice=notice, purpose=OutboundMessage.Purpose.SOURCE_NOTICE, to=article.source.takedown_email,
+                   subject=f"[{notice.reference}] Your article was withdrawn from World Time Todays",
+                   template="compliance/mail/source_notice.txt",
+                   context={"notice": notice, "article": article, "reasons": reasons})
+
+
+def reject_items(*, notice_id: int, item_ids: list[int], reasons: Reasons, by: str, user=None,
+                 now: datetime) -> list[Decision]:
+    if not reasons.explanation.strip():
+        raise IllegalTransition("a rejection needs a statement of reasons")
+    with transaction.atomic():
+        notice, items, matches = _locked(notice_id, item_ids)
+        decisions = [_decision(notice, item, None, Decision.Action.REJECT, reasons, by=by, user=user, now=now,
+                               visibility=[]) for item in items]
+        for match in matches:
+            match.state, match.decided_at = MatchState.REJECTED, now
+        NoticeItemMatch.objects.bulk_update(matches, ["state", "decided_at"])
+        _settle(notice, items, ItemState.REJECTED, decisions, by=by, now=now)
+    return decisions
+
+
+def _settle(notice: Notice, items: list[NoticeItem], state: str, decisions: list[Decision], *, by: str,
+            now: datetime) -> None:
+    for item in items:
+        item.state, item.decided_at = state, now
+    NoticeItem.objects.bulk_update(items, ["state", "decided_at"])
+    cancelled = cancel_if_settled(notice, now=now)
+    previous = notice.status
+    if cancelled or not notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists():
+        notice.status = Notice.Status.DECIDED
+        notice.save(update_fields=["status"])
+    queue_mail(notice=notice, purpose=OutboundMessage.Purpose.DECISION, to=notice.claimant_email,
+               subject=f"[{notice.reference}] Decision on your removal request",
+               template="compliance/mail/decision.txt",
+               context={"notice": notice, "items": items, "decisions": decisions})
+    for decision in decisions:
+        record(action=f"decision.{decision.action}", target=decision, actor=by, at=now,
+               data={"notice": notice.reference, "item": decision.item_id, "match": decision.match_id,
+                     "from": previous, "to": notice.status, "deadlines_cancelled": cancelled})
