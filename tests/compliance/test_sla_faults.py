@@ -83,8 +83,11 @@ def _assert_acted_once(notice: Notice, article: Article) -> None:
 
 
 def _lateness(notice: Notice, since) -> float:
+    """From when the fault was over (a worker up again) to the last deadline done; printed for bench/README."""
     done = max(notice.deadlines.values_list("done_at", flat=True))
-    return (done - since).total_seconds()
+    seconds = (done - since).total_seconds()
+    print(f"lateness after the fault: {seconds:.1f} s")
+    return seconds
 
 
 def test_past_due_deadlines_are_enforced_by_the_real_worker(worker, settings):
@@ -136,15 +139,15 @@ def test_two_sweepers_at_once_claim_each_row_once():
 
 def test_redis_flushed_with_tasks_in_flight_loses_nothing(worker, settings):
     notice, article = _past_due_notice()
-    flushed_at = timezone.now()
-    assert len(sweep(now=flushed_at, enqueue=enqueue_deadlines).claimed) == 4
+    assert len(sweep(now=timezone.now(), enqueue=enqueue_deadlines).claimed) == 4
     redis.Redis.from_url(BROKER).flushall()
     running = worker()
+    recovered_at = timezone.now()
 
     _sweep_until_done(notice, log=running.log)
 
     _assert_acted_once(notice, article)
-    assert _lateness(notice, flushed_at) <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE + 10
+    assert _lateness(notice, recovered_at) <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
 
 
 def test_worker_killed_mid_task_is_redone_once(worker, settings):
@@ -152,8 +155,7 @@ def test_worker_killed_mid_task_is_redone_once(worker, settings):
     first = worker()
     blocker = psycopg.connect(database_url())  # a second session holding the notice's lock
     blocker.execute("SELECT id FROM compliance_notice WHERE id = %s FOR UPDATE", [notice.pk])
-    killed_at = timezone.now()
-    sweep(now=killed_at, enqueue=enqueue_deadlines)
+    sweep(now=timezone.now(), enqueue=enqueue_deadlines)
 
     def worker_waits_on_the_lock() -> bool:
         with connection.cursor() as cursor:
@@ -165,11 +167,12 @@ def test_worker_killed_mid_task_is_redone_once(worker, settings):
     blocker.rollback()
     blocker.close()
     second = worker()
+    recovered_at = timezone.now()
 
     _sweep_until_done(notice, log=second.log)
 
     _assert_acted_once(notice, article)
-    assert _lateness(notice, killed_at) <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE + 15
+    assert _lateness(notice, recovered_at) <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
 
 
 def _use_broker(url: str) -> None:
@@ -180,7 +183,7 @@ def _use_broker(url: str) -> None:
     celery_app.amqp._producer_pool = None
 
 
-def test_redis_down_while_a_notice_arrives(worker):
+def test_redis_down_while_a_notice_arrives(worker, settings):
     _use_broker("redis://127.0.0.1:1/0")  # nothing listens there: connection refused
     try:
         notice, article = _past_due_notice()  # intake never touches the broker
@@ -189,10 +192,12 @@ def test_redis_down_while_a_notice_arrives(worker):
         _use_broker(BROKER)
     assert down.enqueue_error and down.enqueued == 0
     running = worker()
+    recovered_at = timezone.now()
 
     _sweep_until_done(notice, log=running.log)
 
     _assert_acted_once(notice, article)
+    assert _lateness(notice, recovered_at) <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
 
 
 def test_a_poison_row_among_good_ones_is_set_aside(worker, settings):
