@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
 
-from compliance.models import (AuditEntry, AuditVerification, InboundMessage, Notice, NoticeItem, OutboundMessage,
-                               WebhookDelivery, WebhookEndpoint)
+from compliance.models import (AuditEntry, AuditVerification, Decision, InboundMessage, Notice, NoticeItem,
+                               OutboundMessage, SlaBreach, SlaDeadline, SlaPolicy, WebhookDelivery, WebhookEndpoint)
 
 
 URGENCY = [(1.0, "overdue"), (0.9, "90"), (0.75, "75"), (0.5, "50"), (float("-inf"), "ok")]
@@ -119,4 +119,36 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "endpoint", "event", "state", "attempts", "last_status", "delivered_at"]
     list_filter = ["state", "event", "endpoint"]
+    show_full_result_count = False
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    """Edited by compliance leads: what the deadline does per notice kind and verification level."""
+
+    list_display = ["kind", "verification", "at_due", "note", "updated_at"]
+    list_filter = ["kind", "verification", "at_due"]
+
+
+@admin.register(SlaDeadline)
+class SlaDeadlineAdmin(ReadOnlyAdmin):
+    list_display = ["notice", "kind", "due_at", "wake_at", "state", "attempts", "outcome"]
+    list_filter = ["state", "kind"]
+    search_fields = ["=notice__reference"]
+    raw_id_fields = ["notice"]
+    show_full_result_count = False
+
+
+@admin.register(SlaBreach)
+class SlaBreachAdmin(ReadOnlyAdmin):
+    list_display = ["notice", "due_at", "detected_at", "lateness_seconds", "reason", "resolved_at"]
+    search_fields = ["=notice__reference"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["decided_at", "notice", "action", "automated", "pending_review", "actor"]
+    list_filter = ["action", "automated", "pending_review"]
+    search_fields = ["=notice__reference"]
+    raw_id_fields = ["notice", "item", "match"]
     show_full_result_count = False

@@ -13,7 +13,8 @@ NOTICE_SENDER = "Notice sender"
 MODELS = {
     "articles": ["source", "sourcedomain", "rightsholder", "creator", "article", "asset", "provenanceevent"],
     "compliance": ["auditentry", "auditverification", "notice", "noticeitem", "noticeitemmatch",
-                   "inboundmessage", "inboundattachment", "outboundmessage"],
+                   "inboundmessage", "inboundattachment", "outboundmessage", "slapolicy", "sladeadline",
+                   "slabreach", "decision", "webhookendpoint", "webhookdelivery"],
 }
 _VIEW_ALL = [f"{app}.view_{model}" for app, models in MODELS.items() for model in models]
 
@@ -23,12 +24,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     COMPLIANCE_LEAD: _VIEW_ALL + [
         "articles.change_source", "articles.change_rightsholder", "articles.add_rightsholder",
         "articles.change_creator", "articles.add_sourcedomain", "articles.change_sourcedomain",
+        "compliance.add_slapolicy", "compliance.change_slapolicy", "compliance.delete_slapolicy",
     ],
     ADMIN: _VIEW_ALL + [
         f"articles.{verb}_{model}"
         for verb in ("add", "change")
         for model in ("source", "sourcedomain", "rightsholder", "creator", "article", "asset")
-    ],
+    ] + [f"compliance.{verb}_webhookendpoint" for verb in ("add", "change", "delete")],
     # Registered API senders (rights holders' systems): may file notices, see only their own.
     NOTICE_SENDER: ["compliance.add_notice"],
 }

@@ -15,3 +15,17 @@ def test_role_groups_exist_with_their_permissions():
     assert {"Reviewer", "Compliance lead", "Auditor", "Admin"} <= set(Group.objects.values_list("name", flat=True))
     assert auditor.permissions.filter(codename="view_auditentry").exists()
     assert not auditor.permissions.exclude(codename__startswith="view_").exists()
+
+
+@pytest.mark.django_db
+def test_compliance_leads_edit_the_sla_policy_and_reviewers_cannot(django_user_model):
+    from django.contrib.auth.models import Group
+
+    lead = django_user_model.objects.create_user("lead", is_staff=True)
+    lead.groups.add(Group.objects.get(name="Compliance lead"))
+    reviewer = django_user_model.objects.create_user("reviewer", is_staff=True)
+    reviewer.groups.add(Group.objects.get(name="Reviewer"))
+
+    assert lead.has_perm("compliance.change_slapolicy")
+    assert not reviewer.has_perm("compliance.change_slapolicy")
+    assert reviewer.has_perm("compliance.view_sladeadline")
