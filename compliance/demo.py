@@ -16,6 +16,9 @@ from articles.services.importer import ImportReport, import_lines
 from articles.services.ingest import UNDETERMINED_LANGUAGE, ingest_page
 from articles.synthetic import generate_records
 from compliance import roles
+from compliance.intake.submission import ItemInput, Submission, validate_items
+from compliance.models import Notice
+from compliance.services.intake import receive_notice
 from compliance.services.withdrawal import withdraw_article, withdraw_asset
 
 SEED_PAGE = Path(articles.__file__).resolve().parent / "demo" / "kharkiv-seed-article.html"
@@ -41,6 +44,7 @@ class SeedReport:
     seed_article: Article | None = None
     imported: ImportReport = field(default_factory=ImportReport)
     users_created: list[str] = field(default_factory=list)
+    notices_created: int = 0
 
 
 def seed_demo(*, generated: int = GENERATED_ARTICLES) -> SeedReport:
@@ -53,8 +57,37 @@ def seed_demo(*, generated: int = GENERATED_ARTICLES) -> SeedReport:
     lines = ((n, json.dumps(record)) for n, record in enumerate(generate_records(generated), start=1))
     import_lines(lines, actor=DEMO_ACTOR, report=report.imported)
     _withdraw_examples()
+    report.notices_created = _demo_notices()
     report.users_created = _demo_users()
     return report
+
+
+DEMO_CLAIMANT_DOMAIN = "kyivindependent.example"
+
+
+def _demo_notices() -> int:
+    """A small queue for the admin: a confirmed notice, one awaiting confirmation, one missing statements."""
+    if Notice.objects.filter(claimant_email__endswith="@" + DEMO_CLAIMANT_DOMAIN).exists():
+        return 0
+    seed = f"https://worldtimetodays.example/articles/{SEED_SLUG}/"
+    photo = "https://cdn.worldtimetodays.example/img/2022/05/biskvitne-tank.jpg"
+    generated = list(Article.objects.exclude(slug=SEED_SLUG).filter(status=Article.Status.PUBLISHED)
+                     .order_by("id").values_list("primary_source_url", flat=True)[2:4])
+    specs = [
+        ("api", dict(claimant_name="Marta Hnatiuk", urls=[seed, photo]), Notice.Verification.API_SENDER),
+        ("web", dict(claimant_name="Olena Petrenko", urls=generated[:1]), None),
+        ("email", dict(claimant_name="Ivan Sokolov", urls=generated[1:], accuracy=False), None),
+    ]
+    for n, (channel, fields, verification) in enumerate(specs):
+        items, _ = validate_items([ItemInput(url=url) for url in fields.pop("urls")])
+        submission = Submission(claimant_email=f"legal{n}@{DEMO_CLAIMANT_DOMAIN}", items=tuple(items),
+                                claimant_address="12 Example St, Kyiv", good_faith=True,
+                                accuracy=fields.pop("accuracy", True), signature=fields["claimant_name"],
+                                work_description="Our report, republished without a licence", **fields)
+        notice = receive_notice(channel=channel, submission=submission, needs_confirmation=channel == "web").notice
+        if verification:
+            Notice.objects.filter(pk=notice.pk).update(verification=verification)
+    return len(specs)
 
 
 def _describe_holders() -> None:

@@ -3,19 +3,22 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from articles.models import Article, Asset, ProvenanceEvent
-from compliance.models import AuditEntry
+from compliance.models import AuditEntry, Notice, SlaDeadline
 
 pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_is_idempotent_and_complete(client):
     call_command("seed_demo", "--articles", "12")
-    counts = (Article.objects.count(), Asset.objects.count(), ProvenanceEvent.objects.count(),
-              AuditEntry.objects.count(), get_user_model().objects.count())
+    def counts():
+        return tuple(model.objects.count() for model in (Article, Asset, ProvenanceEvent, AuditEntry, Notice,
+                                                         SlaDeadline, get_user_model()))
+
+    first = counts()
     call_command("seed_demo", "--articles", "12")
 
-    assert (Article.objects.count(), Asset.objects.count(), ProvenanceEvent.objects.count(),
-            AuditEntry.objects.count(), get_user_model().objects.count()) == counts
+    assert counts() == first
+    assert Notice.objects.count() == 3 and SlaDeadline.objects.count() == 8
     seed = Article.objects.get(slug="ukrainian-army-secures-kharkiv")
     assert {a.rights_holder.name for a in seed.assets.all()} == {
         "Getty Images", "Ministry of Defence of Ukraine", "Institute for the Study of War"}

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         imported = report.imported
         self.stdout.write(
             f"seed article: {report.seed_article.get_absolute_url()} · generated: {imported.created} created, "
-            f"{imported.unchanged} unchanged"
+            f"{imported.unchanged} unchanged · demo notices: {report.notices_created} created"
         )
         if settings.DEBUG:
             names = ", ".join(username for username, _, _ in DEMO_USERS)
