@@ -66,11 +66,19 @@ class InvalidUrl(ValueError):
 
 
 def validate_url(raw: str) -> str:
+    if _in_normal_form(raw):
+        return raw
     return _validate(raw)[0]
 
 
-@lru_cache(maxsize=CACHED_URLS)
 def normalise_url(raw: str) -> str:
+    if _in_normal_form(raw):
+        return raw
+    return _full_normalise(raw)
+
+
+@lru_cache(maxsize=CACHED_URLS)
+def _full_normalise(raw: str) -> str:
     # url_normalize runs first (host IDNA, default port, dot segments, escapes),
     # because w3lib given a unicode host encodes it with Python's IDNA 2003 codec
     # (straße -> strasse, a different registrable name from xn--strae-oqa), and
@@ -88,6 +96,48 @@ def normalise_url(raw: str) -> str:
     if len(normalised) > MAX_URL_LENGTH:
         raise InvalidUrl("URL is too long")
     return normalised
+
+
+# A URL already in normal form, which normalise_url would return unchanged: https, a lower-case
+# ASCII host name of two or more labels (no port, no userinfo, no trailing dot), a path of
+# non-empty segments of characters that neither library escapes or unescapes (no "%", no ";",
+# which w3lib takes for path parameters), and either no query or name=value pairs of unreserved
+# characters; no fragment, no surrounding whitespace. _in_normal_form adds what a regex says
+# badly: no "--" in the host (punycode, IDNA hyphen rules), no dot segments, a query already
+# sorted and free of tracking parameters, and the length limit.
+# tests/articles/test_urlnorm_fast_path.py holds it equal to the full path.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_PATH_CHAR = r"[A-Za-z0-9._~!$&'()*+,=:@-]"
+_QUERY_PAIR = r"[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*"
+_NORMAL_FORM = re.compile(
+    rf"https://(?:{_LABEL}\.)+[a-z](?:[a-z0-9-]{{0,61}}[a-z0-9])?"
+    rf"/(?:{_PATH_CHAR}+/)*{_PATH_CHAR}*"
+    rf"(?:\?{_QUERY_PAIR}(?:&{_QUERY_PAIR})*)?"
+)
+_HOST_START = len("https://")
+_MAX_HOST_LENGTH = 253
+
+
+def _in_normal_form(url: str) -> bool:
+    """Whether normalise_url(url) is url, decided without the libraries (the fast path)."""
+    if len(url) > MAX_URL_LENGTH or not _NORMAL_FORM.fullmatch(url):
+        return False
+    base, _, query = url.partition("?")
+    path_start = base.index("/", _HOST_START)
+    host = base[_HOST_START:path_start]
+    if "--" in host or len(host) > _MAX_HOST_LENGTH:
+        return False
+    if "/." in base and any(segment in (".", "..") for segment in base[path_start:].split("/")):
+        return False
+    if query:
+        params = query.split("&")
+        if any(_is_tracking(param) for param in params):
+            return False
+        if len(params) > 1:
+            pairs = [tuple(param.split("=", 1)) for param in params]
+            if pairs != sorted(pairs):
+                return False
+    return True
 
 
 def url_key(raw: str) -> str:

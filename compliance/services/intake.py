@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from articles.models import RightsHolder
 from compliance.intake.submission import Submission
-from compliance.models import Notice, NoticeItem, OutboundMessage
+from compliance.models import Notice, OutboundMessage
 from compliance.services.audit import personal_data_hash, record
 from compliance.services.deadlines import schedule_deadlines
-from compliance.services.matching import match_items
+from compliance.services.matching import store_matched_items
 from compliance.services.outbox import queue_mail
 from compliance.services.references import new_reference, new_status_token
 
@@ -104,13 +104,11 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             due_at=None if missing else received_at + timedelta(hours=settings.SLA_HOURS),
             items_fingerprint=items_fingerprint(submission), sender=sender, client_ip=client_ip,
         )
-        NoticeItem.objects.bulk_create([
-            NoticeItem(notice=notice, position=position, scope=item.scope, url=item.url[:2048],
-                       normalised_url=item.normalised_url, url_key=item.url_key, original_url=item.original_url,
-                       note=item.note)
+        matched = store_matched_items(notice, [
+            {"position": position, "scope": item.scope, "url": item.url[:2048], "normalised_url": item.normalised_url,
+             "url_key": item.url_key, "original_url": item.original_url, "note": item.note}
             for position, item in enumerate(submission.items)
-        ], batch_size=2000)
-        matched = match_items(notice, now=received_at)
+        ], now=received_at)
         if notice.clock_started_at:
             schedule_deadlines(notice, clock_started_at=notice.clock_started_at)
         earlier = _earlier_same_notice(notice) if submission.items else None
@@ -135,7 +133,9 @@ def _actor(channel: str, sender) -> str:
 
 def _queue_acknowledgment(notice: Notice, token: str, missing: list[str], *, with_confirmation: bool,
                           in_reply_to: str = "") -> None:
-    items = list(notice.items.annotate(match_count=Count("matches")).order_by("position")[:200])
+    # The first 200 items are chosen before their matches are counted, not after counting all of them.
+    first = notice.items.order_by("position").values("pk")[:200]
+    items = list(notice.items.filter(pk__in=first).annotate(match_count=Count("matches")).order_by("position"))
     queue_mail(
         notice=notice, purpose=OutboundMessage.Purpose.ACKNOWLEDGMENT, to=notice.claimant_email,
         subject=f"[{notice.reference}] We received your removal request",

@@ -1,19 +1,54 @@
-"""Resolving a notice's items to what we publish, set-wise: a few queries per notice, never one per URL."""
+"""Resolving a notice's items to what we publish, set-wise: a few queries per notice, never one per URL.
+
+A notice may name 10,000 URLs and is still received within one request, so matching reads plain
+values (never whole articles), passes key lists to PostgreSQL as one array, and writes with COPY
+there (articles.importing.bulk; bulk_create elsewhere).
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Iterable, NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.urls import Resolver404, resolve
 
+from articles.importing.bulk import insert_rows, insert_rows_returning_ids
 from articles.models import Article, Asset, SourceDomain
 from articles.urlnorm import host_aliases
 from compliance.models import Notice, NoticeItem, NoticeItemMatch
 
 How = NoticeItemMatch.How
+# One match per item and target; the most specific way of matching wins.
+RANK = {How.ASSET_URL: 0, How.EXACT_URL: 1, How.PRIMARY_SOURCE: 2, How.DOMAIN: 3}
+# What an article match's evidence needs, after the column it was found by.
+ARTICLE_VALUES = ("id", "status", "title", "content_sha256")
+
+
+class Item(NamedTuple):
+    """What matching reads of an item; `ref` is its id, or its index while it is not stored yet."""
+
+    ref: int
+    scope: str
+    url_key: str
+    normalised_url: str
+
+
+@dataclass(frozen=True)
+class Found:
+    ref: int
+    how: str
+    article_id: int
+    asset_id: int | None
+    evidence_sha256: str
+    evidence: dict[str, Any]
 
 
 def our_article_slug(normalised_url: str) -> str:
@@ -28,73 +63,104 @@ def our_article_slug(normalised_url: str) -> str:
     return match.kwargs.get("slug", "") if match.view_name == "articles:detail" else ""
 
 
-def _article_match(item: NoticeItem, article: Article, how: str) -> NoticeItemMatch:
-    return NoticeItemMatch(item=item, article=article, how=how, evidence_sha256=article.content_sha256,
-                           evidence={"status": article.status, "title": article.title[:200]})
+def _any(column: str, values: Iterable[str]) -> Q | RawSQL:
+    """`column IN values`; on PostgreSQL `column = ANY(array)`, one parameter rather than thousands
+    that the driver would splice into the statement one by one."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return RawSQL(f"{connection.ops.quote_name(column)} = ANY(%s)", [values], output_field=BooleanField())
+    return Q(**{f"{column}__in": values})
 
 
-def _asset_match(item: NoticeItem, asset: Asset) -> NoticeItemMatch:
-    # No asset bytes are kept yet: the evidence is the URL that was live and its credit line.
-    return NoticeItemMatch(item=item, article_id=asset.article_id, asset=asset, how=How.ASSET_URL,
-                           evidence_sha256=asset.url_key,
-                           evidence={"status": asset.status, "credit_line": asset.credit_line[:300]})
+def _article_found(item: Item, how: str, values: list[Any]) -> Found:
+    article_id, status, title, content_sha256 = values
+    return Found(item.ref, how, article_id, None, content_sha256, {"status": status, "title": title[:200]})
 
 
-def _url_matches(items: list[NoticeItem]) -> list[NoticeItemMatch]:
-    by_key: dict[str, list[NoticeItem]] = defaultdict(list)
-    by_slug: dict[str, list[NoticeItem]] = defaultdict(list)
+def _url_matches(items: list[Item]) -> list[Found]:
+    by_key: dict[str, list[Item]] = defaultdict(list)
+    by_slug: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         by_key[item.url_key].append(item)
         slug = our_article_slug(item.normalised_url)
         if slug:
             by_slug[slug].append(item)
-    matches = []
-    for article in Article.objects.filter(slug__in=by_slug):
-        matches += [_article_match(item, article, How.EXACT_URL) for item in by_slug[article.slug]]
-    for article in Article.objects.filter(primary_source_key__in=by_key):
-        matches += [_article_match(item, article, How.PRIMARY_SOURCE) for item in by_key[article.primary_source_key]]
-    for asset in Asset.objects.filter(url_key__in=by_key):
-        matches += [_asset_match(item, asset) for item in by_key[asset.url_key]]
-    return matches
+    found: list[Found] = []
+    if by_slug:
+        for slug, *values in Article.objects.filter(_any("slug", by_slug)).values_list("slug", *ARTICLE_VALUES):
+            found += [_article_found(item, How.EXACT_URL, values) for item in by_slug[slug]]
+    if by_key:
+        for key, *values in (Article.objects.filter(_any("primary_source_key", by_key))
+                             .values_list("primary_source_key", *ARTICLE_VALUES)):
+            found += [_article_found(item, How.PRIMARY_SOURCE, values) for item in by_key[key]]
+        for asset_id, article_id, key, status, credit_line in (
+                Asset.objects.filter(_any("url_key", by_key))
+                .values_list("id", "article_id", "url_key", "status", "credit_line")):
+            # No asset bytes are kept yet: the evidence is the URL that was live and its credit line.
+            found += [Found(item.ref, How.ASSET_URL, article_id, asset_id, key,
+                            {"status": status, "credit_line": credit_line[:300]}) for item in by_key[key]]
+    return found
 
 
-def _domain_matches(items: list[NoticeItem]) -> list[NoticeItemMatch]:
-    items_by_alias: dict[str, list[NoticeItem]] = defaultdict(list)
+def _domain_matches(items: list[Item]) -> list[Found]:
+    if not items:
+        return []
+    items_by_alias: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         for alias in host_aliases(urlsplit(item.normalised_url).hostname or ""):
             items_by_alias[alias].append(item)
-    items_by_source: dict[int, list[NoticeItem]] = defaultdict(list)
+    items_by_source: dict[int, list[Item]] = defaultdict(list)
     for domain in SourceDomain.objects.filter(host__in=items_by_alias):
         items_by_source[domain.source_id] += items_by_alias[domain.host]
-    matches = []
-    for article in Article.objects.filter(source_id__in=items_by_source).only(
-            "id", "source_id", "status", "title", "content_sha256"):
-        matches += [_article_match(item, article, How.DOMAIN) for item in dict.fromkeys(items_by_source[article.source_id])]
-    return matches
+    found: list[Found] = []
+    for source_id, *values in (Article.objects.filter(source_id__in=items_by_source)
+                               .values_list("source_id", *ARTICLE_VALUES)):
+        found += [_article_found(item, How.DOMAIN, values) for item in dict.fromkeys(items_by_source[source_id])]
+    return found
 
 
-def _deduplicated(matches: list[NoticeItemMatch]) -> list[NoticeItemMatch]:
-    """One match per item and target; the most specific way of matching wins."""
-    rank = {How.ASSET_URL: 0, How.EXACT_URL: 1, How.PRIMARY_SOURCE: 2, How.DOMAIN: 3}
-    best: dict[tuple[int, int | None, int | None], NoticeItemMatch] = {}
-    for match in sorted(matches, key=lambda m: rank[m.how]):
-        best.setdefault((match.item.pk, match.article_id if not match.asset_id else None, match.asset_id), match)
+def _deduplicated(found: list[Found]) -> list[Found]:
+    best: dict[tuple[int, int | None, int | None], Found] = {}
+    for match in sorted(found, key=lambda m: RANK[m.how]):
+        best.setdefault((match.ref, match.article_id if not match.asset_id else None, match.asset_id), match)
     return list(best.values())
+
+
+def _find(items: list[Item]) -> list[Found]:
+    return _deduplicated(_url_matches([i for i in items if i.scope == NoticeItem.Scope.URL])
+                         + _domain_matches([i for i in items if i.scope == NoticeItem.Scope.DOMAIN]))
+
+
+def _match_row(match: Found, item_id: int, now: datetime) -> dict[str, Any]:
+    return {"item_id": item_id, "article_id": match.article_id, "asset_id": match.asset_id, "how": match.how,
+            "score": 1.0, "evidence_sha256": match.evidence_sha256, "evidence": match.evidence,
+            "state": NoticeItemMatch.State.MATCHED, "puid": str(uuid.uuid4()), "created_at": now,
+            "decided_at": None}
+
+
+def store_matched_items(notice: Notice, rows: list[dict[str, Any]], *, now: datetime) -> int:
+    """Store a new notice's items (rows of NoticeItem columns, in position order), matched first so
+    that each goes in with its final state, then their matches; returns how many matches."""
+    found = _find([Item(index, row["scope"], row["url_key"], row["normalised_url"]) for index, row in enumerate(rows)])
+    matched = {match.ref for match in found}
+    for index, row in enumerate(rows):
+        row["notice_id"] = notice.pk
+        row["state"] = NoticeItem.State.MATCHED if index in matched else NoticeItem.State.UNMATCHED
+        row["matched_at"] = now if index in matched else None
+    insert_rows_returning_ids(NoticeItem, rows)
+    insert_rows(NoticeItemMatch, [_match_row(match, rows[match.ref]["id"], now) for match in found])
+    return len(found)
 
 
 def match_items(notice: Notice, *, now: datetime) -> int:
     """Create the matches of every item still received; mark each matched or unmatched."""
-    items = list(notice.items.filter(state=NoticeItem.State.RECEIVED))
-    matches = _deduplicated(
-        _url_matches([i for i in items if i.scope == NoticeItem.Scope.URL])
-        + _domain_matches([i for i in items if i.scope == NoticeItem.Scope.DOMAIN])
-    )
-    for match in matches:
-        match.created_at = now
-    NoticeItemMatch.objects.bulk_create(matches, batch_size=2000)
-    matched = {match.item.pk for match in matches}
-    for item in items:
-        item.state = NoticeItem.State.MATCHED if item.pk in matched else NoticeItem.State.UNMATCHED
-        item.matched_at = now if item.pk in matched else None
-    NoticeItem.objects.bulk_update(items, ["state", "matched_at"], batch_size=2000)
-    return len(matches)
+    items = [Item(*values) for values in notice.items.filter(state=NoticeItem.State.RECEIVED)
+             .values_list("id", "scope", "url_key", "normalised_url")]
+    found = _find(items)
+    insert_rows(NoticeItemMatch, [_match_row(match, match.ref, now) for match in found])
+    matched = {match.ref for match in found}
+    NoticeItem.objects.filter(pk__in=[i.ref for i in items if i.ref in matched]).update(
+        state=NoticeItem.State.MATCHED, matched_at=now)
+    NoticeItem.objects.filter(pk__in=[i.ref for i in items if i.ref not in matched]).update(
+        state=NoticeItem.State.UNMATCHED, matched_at=None)
+    return len(found)
