@@ -59,6 +59,7 @@ def _load(total: int, already: int, progress: bool) -> float:
     """Top up to `total` open deadlines: four per notice, as intake writes them."""
     from django.db import connection
     from django.utils import timezone
+    from psycopg.types.json import Jsonb
 
     from compliance.models import Notice, SlaDeadline
 
@@ -70,7 +71,8 @@ def _load(total: int, already: int, progress: bool) -> float:
             {"id": n + 1, "reference": f"TD-2026-B{n:08d}", "status_token_digest": f"{n:064d}", "channel": "api",
              "claimant_name": "Bench", "claimant_email": "bench@example.test", "claimant_email_digest": "0" * 64,
              "items_fingerprint": "0" * 64, "received_at": now, "clock_started_at": now,
-             "due_at": now + timedelta(hours=24), "status": "in_review"} for n in notices),
+             "due_at": now + timedelta(hours=24), "status": "in_review", "missing_elements": Jsonb([])}
+            for n in notices),
             total=len(notices), unit="notices", progress=progress)
         kinds = ["escalate_50", "escalate_75", "escalate_90", "due"]
         copy_rows(cursor, SlaDeadline._meta.db_table, (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from compliance.intake.mail_parse import ParsedMail, parse_mail
@@ -55,8 +55,13 @@ def store_inbound(raw: bytes, *, via: str, envelope_from: str = "", received_at:
             defects=list(parsed.defects))
     else:
         fields["defects"] = ["the message could not be parsed; only its bytes are kept"]
+    key = dedupe_key(raw, parsed)
     with transaction.atomic():
-        message, created = InboundMessage.objects.get_or_create(dedupe_key=dedupe_key(raw, parsed), defaults=fields)
+        try:
+            with transaction.atomic():  # insert first: a second delivery is the rare case
+                message, created = InboundMessage.objects.create(dedupe_key=key, **fields), True
+        except IntegrityError:
+            message, created = InboundMessage.objects.get(dedupe_key=key), False
         if created and parsed:
             InboundAttachment.objects.bulk_create([
                 InboundAttachment(message=message, filename=a.filename[:255], content_type=a.content_type[:255],

@@ -14,6 +14,8 @@ from typing import Callable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Left
 
 from compliance.models import SlaDeadline, SweepHeartbeat
 
@@ -32,23 +34,20 @@ class SweepResult:
 
 
 def _claim(now: datetime, limit: int) -> tuple[list[int], list[int]]:
+    """Two set-based UPDATEs on the locked rows, never one statement per row."""
     lease_until = now + timedelta(seconds=settings.SLA_LEASE_SECONDS)
     with transaction.atomic():
         rows = list(SlaDeadline.objects.select_for_update(skip_locked=True, of=("self",))
                     .filter(state__in=SlaDeadline.OPEN_STATES, wake_at__lte=now)
-                    .order_by("wake_at")[:limit])
-        claimed, failed = [], []
-        for row in rows:
-            row.attempts += 1
-            if row.attempts > settings.SLA_MAX_ATTEMPTS:
-                # A poison row: reported and set aside, so it never blocks the others.
-                row.state, row.done_at = State.FAILED, now
-                row.outcome = f"failed after {row.attempts - 1} attempts: {row.last_error}"[:200]
-                failed.append(row.pk)
-            else:
-                row.state, row.lease_until, row.wake_at = State.DISPATCHED, lease_until, lease_until
-                claimed.append(row.pk)
-        SlaDeadline.objects.bulk_update(rows, ["attempts", "state", "lease_until", "wake_at", "done_at", "outcome"])
+                    .order_by("wake_at").values_list("pk", "attempts")[:limit])
+        # A poison row: reported and set aside, so it never blocks the others.
+        failed = [pk for pk, attempts in rows if attempts + 1 > settings.SLA_MAX_ATTEMPTS]
+        claimed = [pk for pk, attempts in rows if attempts + 1 <= settings.SLA_MAX_ATTEMPTS]
+        SlaDeadline.objects.filter(pk__in=claimed).update(
+            attempts=F("attempts") + 1, state=State.DISPATCHED, lease_until=lease_until, wake_at=lease_until)
+        SlaDeadline.objects.filter(pk__in=failed).update(
+            attempts=F("attempts") + 1, state=State.FAILED, done_at=now,
+            outcome=Concat(Value(f"failed after {settings.SLA_MAX_ATTEMPTS} attempts: "), Left("last_error", 150)))
         SweepHeartbeat.objects.update_or_create(name=HEARTBEAT, defaults={"last_sweep_at": now,
                                                                          "last_claimed": len(claimed)})
     return claimed, failed
