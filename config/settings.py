@@ -196,7 +196,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "compliance.tasks.sla_sweep", "schedule": float(SLA_SWEEP_INTERVAL_SECONDS),
-                  "options": {"expires": 25}},
+                  "options": {"expires": max(5, SLA_SWEEP_INTERVAL_SECONDS - 5)}},
     "deliver-webhooks": {"task": "compliance.tasks.deliver_webhooks", "schedule": 15.0, "options": {"expires": 15}},
     "send-outbox": {"task": "compliance.tasks.send_outbox", "schedule": 10.0, "options": {"expires": 10}},
     "poll-imap": {"task": "compliance.tasks.poll_imap", "schedule": 60.0, "options": {"expires": 60}},
