@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from articles.credits import parse_credit
 from articles.fingerprints import fallback_lookup_key, sha256_hex
 from articles.ingestion.extract import ExtractedPage, extract_page
-from articles.models import Article, Asset, Creator, ProvenanceEvent, Source
+from articles.models import Article, Asset, Creator, ProvenanceEvent
 from articles.publishing import GateRequest, GateVerdict, ask_gate
 from articles.services.parties import creator_named, rights_holder_named, source_for_host_or_new
 from articles.urlnorm import host_of, normalise_url, url_key, validate_url
