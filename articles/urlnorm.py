@@ -150,19 +150,19 @@ def host_of(url: str) -> str:
     return host
 
 
+def bare_host(host: str) -> str:
+    """The host without one alias label (www., m., amp., mobile.), never down to a dotless name."""
+    first, _, rest = host.partition(".")
+    return rest if first in ALIAS_LABELS and "." in rest else host
+
+
 def host_aliases(host: str) -> list[str]:
     host = _normalise_host(host)
     if _is_ip_address(host):
         return [host]
-    first, _, rest = host.partition(".")
-    if first in ALIAS_LABELS:
-        if "." not in rest:
-            # www.example: stripping would leave a dotless name, which is never a site.
-            return [host]
-        bare = rest
-    else:
-        bare = host
-    if "." not in bare:
+    bare = bare_host(host)
+    if "." not in bare or (bare == host and host.partition(".")[0] in ALIAS_LABELS):
+        # www.example: stripping would leave a dotless name, which is never a site.
         return [host]
     candidates = [host, bare, *(f"{label}.{bare}" for label in ALIAS_LABELS)]
     return list(dict.fromkeys(candidates))

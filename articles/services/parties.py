@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.text import slugify
 
 from articles.models import Creator, RightsHolder, Source, SourceDomain
-from articles.urlnorm import host_aliases
+from articles.urlnorm import bare_host, host_aliases
 
 
 def source_for_host(host: str) -> Source | None:
@@ -18,16 +18,11 @@ def source_for_host(host: str) -> Source | None:
     return domain.source if domain else None
 
 
-def _bare_host(host: str) -> str:
-    label, _, rest = host.partition(".")
-    return rest if label in {"www", "m", "amp", "mobile"} and "." in rest else host
-
-
 def source_for_host_or_new(host: str, *, name: str = "", language: str = "") -> Source:
     source = source_for_host(host)
     if source:
         return source
-    bare = _bare_host(host)
+    bare = bare_host(host)
     source, _ = Source.objects.get_or_create(
         slug=slugify(bare)[:200] or "source",
         defaults={"name": name or bare, "homepage": f"https://{bare}/", "language": language},
