@@ -12,14 +12,13 @@ from datetime import datetime
 
 from django.db import transaction
 
-from articles.models import Article
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
 from compliance.services.audit import record
 from compliance.services.deadlines import UNDECIDED_ITEM_STATES, cancel_if_settled
 from compliance.services.outbox import queue_mail
 from compliance.services.statements import EEA, REDRESS
-from compliance.services.withdrawal import withdraw_article, withdraw_asset
+from compliance.services.withdrawal import withdraw_article_unless_withdrawn, withdraw_asset
 
 ItemState, MatchState = NoticeItem.State, NoticeItemMatch.State
 
@@ -88,11 +87,9 @@ def withdraw_items(*, notice_id: int, item_ids: list[int], reasons: Reasons, by:
 
 
 def _withdraw_article_once(article_id: int, by: str, reasons: Reasons, notice: Notice) -> None:
-    article = Article.objects.select_related("source").get(pk=article_id)
-    if article.status == Article.Status.WITHDRAWN:
-        return
-    withdraw_article(article_id=article_id, by=by, reason=reasons.explanation, reference=notice.reference)
-    if article.source and article.source.takedown_email:
+    article, acted = withdraw_article_unless_withdrawn(article_id=article_id, by=by, reason=reasons.explanation,
+                                                       reference=notice.reference)
+    if acted and article.source and article.source.takedown_email:
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.SOURCE_NOTICE, to=article.source.takedown_email,
                    subject=f"[{notice.reference}] Your article was withdrawn from World Time Todays",
                    template="compliance/mail/source_notice.txt",

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from articles.models import Article
 from compliance import roles
 from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaBreach, SlaDeadline
 from compliance.services.audit import record
@@ -21,7 +20,7 @@ from compliance.services.deadlines import UNDECIDED_ITEM_STATES, safety_margin
 from compliance.services.outbox import queue_mail
 from compliance.services.sla_policy import action_at_due
 from compliance.services.statements import fail_safe_withdrawal
-from compliance.services.withdrawal import withdraw_article
+from compliance.services.withdrawal import withdraw_article_unless_withdrawn
 
 log = logging.getLogger(__name__)
 Kind, State = SlaDeadline.Kind, SlaDeadline.State
@@ -103,12 +102,9 @@ def _at_due(notice: Notice, matches: list[NoticeItemMatch], deadline: SlaDeadlin
 
 
 def _withdraw(notice: Notice, match: NoticeItemMatch, now: datetime) -> int:
-    article = Article.objects.select_for_update().get(pk=match.article_id)
-    acted = 0
-    if article.status != Article.Status.WITHDRAWN:
-        withdraw_article(article_id=article.pk, by=ACTOR, reason=f"fail-safe at the deadline of {notice.reference}",
-                         reference=notice.reference)
-        acted = 1
+    article, acted = withdraw_article_unless_withdrawn(
+        article_id=match.article_id, by=ACTOR, reason=f"fail-safe at the deadline of {notice.reference}",
+        reference=notice.reference)
     decision = Decision.objects.create(
         notice=notice, item=match.item, match=match, action=Decision.Action.WITHDRAW, automated=True,
         actor=ACTOR, decided_at=now, pending_review=True, **fail_safe_withdrawal(notice, match))
@@ -117,7 +113,7 @@ def _withdraw(notice: Notice, match: NoticeItemMatch, now: datetime) -> int:
     record(action="decision.automated_withdrawal", target=decision, actor=ACTOR, at=now,
            data={"notice": notice.reference, "match": match.pk, "article": article.pk, "puid": match.puid,
                  "content_sha256": article.content_sha256})
-    return acted
+    return int(acted)
 
 
 def _settle_items(notice: Notice, now: datetime) -> None:

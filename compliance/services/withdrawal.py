@@ -52,6 +52,16 @@ def withdraw_article(*, article_id: int, by: str, reason: str, reference: str = 
     return article
 
 
+def withdraw_article_unless_withdrawn(*, article_id: int, by: str, reason: str,
+                                      reference: str = "") -> tuple[Article, bool]:
+    """For a second notice naming an article already withdrawn: no error, nothing done twice."""
+    with transaction.atomic():
+        article = _locked_article(article_id)
+        if article.status == Article.Status.WITHDRAWN:
+            return article, False
+        return withdraw_article(article_id=article_id, by=by, reason=reason, reference=reference), True
+
+
 def restore_article(*, article_id: int, by: str, reason: str = "") -> Article:
     with transaction.atomic():
         article = _locked_article(article_id)
