@@ -18,10 +18,14 @@ MODELS = {
 }
 _VIEW_ALL = [f"{app}.view_{model}" for app, models in MODELS.items() for model in models]
 
+_DECIDE = ["compliance.decide_notice", "compliance.view_personal_data"]
+_LEAD = _DECIDE + ["compliance.override_decision", "compliance.suspend_sender", "compliance.export_records"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    AUDITOR: _VIEW_ALL,
-    REVIEWER: _VIEW_ALL,
-    COMPLIANCE_LEAD: _VIEW_ALL + [
+    # Auditors read everything and export; claimants' personal data stays redacted for them.
+    AUDITOR: _VIEW_ALL + ["compliance.export_records"],
+    REVIEWER: _VIEW_ALL + _DECIDE,
+    COMPLIANCE_LEAD: _VIEW_ALL + _LEAD + [
         "articles.change_source", "articles.change_rightsholder", "articles.add_rightsholder",
         "articles.change_creator", "articles.add_sourcedomain", "articles.change_sourcedomain",
         "compliance.add_slapolicy", "compliance.change_slapolicy", "compliance.delete_slapolicy",
@@ -30,7 +34,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         f"articles.{verb}_{model}"
         for verb in ("add", "change")
         for model in ("source", "sourcedomain", "rightsholder", "creator", "article", "asset")
-    ] + [f"compliance.{verb}_webhookendpoint" for verb in ("add", "change", "delete")],
+    ] + [f"compliance.{verb}_webhookendpoint" for verb in ("add", "change", "delete")] + _LEAD,
     # Registered API senders (rights holders' systems): may file notices, see only their own.
     NOTICE_SENDER: ["compliance.add_notice"],
 }

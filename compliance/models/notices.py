@@ -89,6 +89,13 @@ class Notice(models.Model):
 
     class Meta:
         ordering = ["-trusted", "due_at", "received_at"]
+        permissions = [
+            ("decide_notice", "Can decide notices: withdraw, reject, ask for information"),
+            ("override_decision", "Can override decisions and restore withdrawn content"),
+            ("suspend_sender", "Can suspend senders and mark trusted flaggers"),
+            ("view_personal_data", "Can see claimants' personal data"),
+            ("export_records", "Can export provenance, statements and reports"),
+        ]
         indexes = [
             models.Index(fields=["-trusted", "due_at"], name="notice_queue_order"),
             models.Index(fields=["status", "due_at"], name="notice_status_due"),
