@@ -9,6 +9,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 import articles
 from articles.models import Article, Asset, RightsHolder
@@ -32,6 +34,7 @@ DEMO_USERS = [
     ("auditor", roles.AUDITOR, False),
 ]
 DEMO_PASSWORD = "demo-takedown-2026"
+DEMO_DEVICE = "demo authenticator"
 HOLDER_CONTACTS = {
     "Getty Images": (["copyright@gettyimages.example"], ["gettyimages.example"]),
     "Institute for the Study of War": (["press@understandingwar.example"], ["understandingwar.example"]),
@@ -108,9 +111,16 @@ def _withdraw_examples() -> None:
                        reason="Demo: photo agency notice, photo removed, article kept")
 
 
+def demo_device_key() -> str:
+    """The demo staff share one authenticator entry, made at random on the first seed."""
+    device = TOTPDevice.objects.filter(user__username=DEMO_USERS[0][0], name=DEMO_DEVICE).first()
+    return device.key if device else random_hex(20)
+
+
 def _demo_users() -> list[str]:
     User = get_user_model()
     created = []
+    key = demo_device_key()
     with transaction.atomic():
         for username, group_name, superuser in DEMO_USERS:
             user, was_created = User.objects.get_or_create(
@@ -121,4 +131,5 @@ def _demo_users() -> list[str]:
                 user.save(update_fields=["password"])
                 created.append(username)
             user.groups.add(Group.objects.get(name=group_name))
+            TOTPDevice.objects.get_or_create(user=user, name=DEMO_DEVICE, defaults={"key": key, "confirmed": True})
     return created

@@ -14,12 +14,14 @@ MODELS = {
     "articles": ["source", "sourcedomain", "rightsholder", "creator", "article", "asset", "provenanceevent"],
     "compliance": ["auditentry", "auditverification", "notice", "noticeitem", "noticeitemmatch",
                    "inboundmessage", "inboundattachment", "outboundmessage", "slapolicy", "sladeadline",
-                   "slabreach", "decision", "webhookendpoint", "webhookdelivery"],
+                   "slabreach", "decision", "webhookendpoint", "webhookdelivery", "counternotice",
+                   "senderrestriction", "trustedflagger", "sourcestanding", "personaldataaccess"],
 }
 _VIEW_ALL = [f"{app}.view_{model}" for app, models in MODELS.items() for model in models]
 
 _DECIDE = ["compliance.decide_notice", "compliance.view_personal_data"]
-_LEAD = _DECIDE + ["compliance.override_decision", "compliance.suspend_sender", "compliance.export_records"]
+_LEAD = _DECIDE + ["compliance.override_decision", "compliance.suspend_sender", "compliance.export_records",
+                   "compliance.add_trustedflagger", "compliance.change_trustedflagger"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Auditors read everything and export; claimants' personal data stays redacted for them.

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Min, QuerySet
 
-from compliance.models import AuditEntry, Notice, NoticeItem, SlaBreach, SlaDeadline, SweepHeartbeat
+from compliance.models import (AuditEntry, CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, SlaBreach,
+                               SlaDeadline, SweepHeartbeat)
+from compliance.outcomes import outcome_of_states
 from compliance.services.references import token_digest
 from compliance.services.sla_sweep import HEARTBEAT
 
@@ -67,3 +69,37 @@ def sweeper_healthy(heartbeat: SweepHeartbeat | None, now: datetime) -> bool:
     """Unhealthy when the last sweep is older than three intervals."""
     limit = timedelta(seconds=3 * settings.SLA_SWEEP_INTERVAL_SECONDS)
     return heartbeat is not None and now - heartbeat.last_sweep_at <= limit
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """What a reviewer reads on one notice's page."""
+
+    items: list[NoticeItem]
+    decisions: list[Decision]
+    raw_messages: list[tuple[object, str]]
+    counter_notices: list[CounterNotice]
+    history: list[AuditEntry]
+    outcome: str
+
+
+RAW_SHOWN = 200_000
+
+
+def review_page(notice: Notice, *, personal_data: bool) -> ReviewPage:
+    matches = NoticeItemMatch.objects.select_related("article", "asset", "asset__article").order_by("pk")
+    items = list(notice.items.order_by("position").prefetch_related(models.Prefetch("matches", queryset=matches),
+                                                                     "decisions"))
+    decisions = list(Decision.objects.filter(notice=notice).select_related("item", "match").order_by("decided_at"))
+    counters = list(CounterNotice.objects.filter(notice=notice).select_related("article"))
+    # Raw mail holds the claimant's address and signature: only for staff allowed to see them.
+    raw = [(message, bytes(message.raw).decode("utf-8", "replace")[:RAW_SHOWN] if personal_data else "")
+           for message in notice.messages.order_by("received_at")]
+    targets = models.Q(object_type="compliance.notice", object_id=str(notice.pk))
+    for label, ids in (("compliance.decision", [d.pk for d in decisions]),
+                       ("compliance.counternotice", [c.pk for c in counters])):
+        if ids:
+            targets |= models.Q(object_type=label, object_id__in=[str(pk) for pk in ids])
+    history = list(AuditEntry.objects.filter(targets).order_by("seq"))
+    return ReviewPage(items=items, decisions=decisions, raw_messages=raw, counter_notices=counters,
+                      history=history, outcome=outcome_of_states(item.state for item in items).label)

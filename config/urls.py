@@ -5,9 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from compliance.metrics import metrics
 from config.health import healthz
-
-admin.site.site_header = "Provenance & Takedown Compliance"
-admin.site.site_title = "Takedown compliance"
+from config.two_factor import enrol
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="articles:list", permanent=False)),
@@ -21,5 +19,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("anymail/", include("anymail.urls")),
+    path("staff/two-factor/<str:token>/", enrol, name="two-factor-enrol"),
     path("admin/", admin.site.urls),
 ]

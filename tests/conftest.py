@@ -29,9 +29,21 @@ def seed_page_bytes() -> bytes:
 @pytest.fixture
 def staff_client(client, django_user_model):
     user = django_user_model.objects.create_user("staff", password="pw-for-tests-only", is_staff=True)
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 
 def postgres_only(reason: str):
     return pytest.mark.skipif(connection.vendor != "postgresql", reason=f"needs PostgreSQL: {reason}")
+
+
+def verified_login(client, user) -> None:
+    """Log a staff user in as the admin's two-factor login leaves them: password and a confirmed device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

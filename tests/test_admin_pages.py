@@ -2,13 +2,14 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from tests.conftest import verified_login
 from tests.factories import AssetFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_admin_list_and_change_page_renders(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
+    verified_login(client, django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
     asset = AssetFactory()
     pages = [reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist") for m in admin.site._registry]
     pages.append(reverse("admin:articles_article_change", args=[asset.article.pk]))
@@ -22,7 +23,7 @@ def test_audit_entries_cannot_be_added_or_edited_in_the_admin(client, django_use
 
     from compliance.services.audit import record
 
-    client.force_login(django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
+    verified_login(client, django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
     asset = AssetFactory()
     with transaction.atomic():
         entry = record(action="test", target=asset, actor="user:1")
@@ -35,7 +36,7 @@ def test_audit_entries_cannot_be_added_or_edited_in_the_admin(client, django_use
 def test_raw_mail_is_shown_as_text_never_as_live_html(client, django_user_model):
     from compliance.services.mail_intake import store_inbound
 
-    client.force_login(django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
+    verified_login(client, django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
     raw = b"From: a@b.example\r\nContent-Type: text/html\r\nSubject: hi\r\n\r\n<script>alert('x')</script><b>bold</b>"
     message = store_inbound(raw, via="file").message
 
@@ -48,7 +49,7 @@ def test_notice_page_lists_its_items(client, django_user_model):
     from compliance.services.intake import receive_notice
     from tests.compliance.intake_helpers import submission
 
-    client.force_login(django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
+    verified_login(client, django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
     notice = receive_notice(channel="web", submission=submission("https://a.example/page")).notice
 
     html = client.get(reverse("admin:compliance_notice_change", args=[notice.pk])).content.decode()
@@ -64,7 +65,7 @@ def test_notice_list_colours_time_left_by_escalation_step(client, django_user_mo
     from compliance.services.intake import receive_notice
     from tests.compliance.intake_helpers import submission
 
-    client.force_login(django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
+    verified_login(client, django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
     notice = receive_notice(channel="web", submission=submission("https://a.example/page")).notice
 
     pages = {}

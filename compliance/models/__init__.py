@@ -1,6 +1,7 @@
 from .audit import AuditChainHead, AuditEntry, AuditVerification
 from .mail import InboundAttachment, InboundMessage, OutboundMessage
 from .notices import IdempotencyRecord, Notice, NoticeItem, NoticeItemMatch
+from .review import CounterNotice, PersonalDataAccess, SenderRestriction, SourceStanding, TrustedFlagger
 from .sla import Decision, SlaBreach, SlaDeadline, SlaPolicy, SweepHeartbeat
 from .webhooks import WebhookDelivery, WebhookEndpoint
 
@@ -8,6 +9,7 @@ __all__ = [
     "AuditChainHead", "AuditEntry", "AuditVerification",
     "InboundAttachment", "InboundMessage", "OutboundMessage",
     "IdempotencyRecord", "Notice", "NoticeItem", "NoticeItemMatch",
+    "CounterNotice", "PersonalDataAccess", "SenderRestriction", "SourceStanding", "TrustedFlagger",
     "Decision", "SlaBreach", "SlaDeadline", "SlaPolicy", "SweepHeartbeat",
     "WebhookDelivery", "WebhookEndpoint",
 ]

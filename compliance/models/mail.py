@@ -87,6 +87,8 @@ class OutboundMessage(models.Model):
         ESCALATION = "escalation", "Escalation to staff"
         DECISION = "decision", "Decision to the claimant"
         SOURCE_NOTICE = "source_notice", "Withdrawal notice to the source"
+        COUNTER_NOTICE = "counter_notice", "Counter-notice or complaint"
+        RESTRICTION = "restriction", "Warning or suspension of a sender"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -86,9 +86,14 @@ class Notice(models.Model):
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="notices_sent", help_text="The API sender, if sent by API")
     client_ip = models.GenericIPAddressField(null=True, blank=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="assigned_notices")
+    sender_suspended = models.BooleanField(default=False, help_text="Arrived while its sender was suspended "
+                                                                    "(DSA Art. 23): stored, not processed")
 
     class Meta:
-        ordering = ["-trusted", "due_at", "received_at"]
+        # Soonest deadline first; a trusted flagger's notice first at an equal deadline (DSA Art. 22).
+        ordering = ["due_at", "-trusted", "received_at"]
         permissions = [
             ("decide_notice", "Can decide notices: withdraw, reject, ask for information"),
             ("override_decision", "Can override decisions and restore withdrawn content"),
@@ -97,7 +102,7 @@ class Notice(models.Model):
             ("export_records", "Can export provenance, statements and reports"),
         ]
         indexes = [
-            models.Index(fields=["-trusted", "due_at"], name="notice_queue_order"),
+            models.Index(fields=["due_at", "-trusted"], name="notice_queue_order"),
             models.Index(fields=["status", "due_at"], name="notice_status_due"),
         ]
 

@@ -58,6 +58,8 @@ class SlaDeadline(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=200, blank=True)
+    counter_notice = models.ForeignKey("compliance.CounterNotice", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="deadlines", help_text="For a restore deadline")
 
     class Meta:
         ordering = ["due_at"]
@@ -100,6 +102,8 @@ class Decision(models.Model):
         REMOVE_ASSET = "remove_asset", "Remove the asset"
         REJECT = "reject", "Reject"
         NEED_INFORMATION = "need_information", "Ask for more information"
+        RESTORE = "restore", "Restore after a counter-notice or complaint"
+        UPHOLD = "uphold", "Uphold the withdrawal after a counter-notice or complaint"
 
     class Ground(models.TextChoices):
         ILLEGAL_CONTENT = "DECISION_GROUND_ILLEGAL_CONTENT", "Illegal content"
@@ -124,6 +128,8 @@ class Decision(models.Model):
     facts = models.TextField(max_length=5000, blank=True)
     territorial_scope = models.JSONField(default=list, blank=True)
     redress = models.CharField(max_length=500, blank=True)
+    manifestly_unfounded = models.BooleanField(default=False, help_text="A rejection of a manifestly unfounded "
+                                                                        "notice: counts towards DSA Art. 23")
 
     class Meta:
         ordering = ["decided_at", "id"]

@@ -33,6 +33,7 @@ class Reasons:
     ground: str = Decision.Ground.ILLEGAL_CONTENT
     territorial_scope: list[str] = field(default_factory=lambda: list(EEA))
     redress: str = REDRESS
+    manifestly_unfounded: bool = False
 
 
 def _locked(notice_id: int, item_ids: list[int]) -> tuple[Notice, list[NoticeItem], list[NoticeItemMatch]]:
@@ -56,7 +57,8 @@ def _decision(notice: Notice, item: NoticeItem, match: NoticeItemMatch | None, a
         notice=notice, item=item, match=match, action=action, automated=False, decided_by=user, actor=by,
         decided_at=now, decision_visibility=visibility, decision_ground=reasons.ground,
         legal_ground=reasons.legal_ground[:500], explanation=reasons.explanation[:2000], facts=reasons.facts[:5000],
-        territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500])
+        territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500],
+        manifestly_unfounded=reasons.manifestly_unfounded and action == Decision.Action.REJECT)
 
 
 def withdraw_items(*, notice_id: int, item_ids: list[int], reasons: Reasons, by: str, user=None,

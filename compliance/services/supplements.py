@@ -41,8 +41,9 @@ def supplement_notice(*, notice_id: int, items: list[ValidItem], good_faith: boo
         if previous[1] and not notice.missing_elements:
             notice.clock_started_at, notice.due_at = now, now + timedelta(hours=settings.SLA_HOURS)
             schedule_deadlines(notice, clock_started_at=now)
-            if notice.status == Notice.Status.AWAITING_INFORMATION:
-                notice.status = Notice.Status.IN_REVIEW
+        if notice.status == Notice.Status.AWAITING_INFORMATION and not notice.missing_elements:
+            # The answer to what was missing, or to a reviewer's question: back to the queue.
+            notice.status = Notice.Status.IN_REVIEW
         if not fresh and previous == (notice.status, notice.missing_elements):
             return notice
         notice.save(update_fields=["good_faith_statement", "accuracy_statement", "signature",

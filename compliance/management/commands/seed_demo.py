@@ -1,7 +1,9 @@
+import base64
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from compliance.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from compliance.demo import DEMO_PASSWORD, DEMO_USERS, demo_device_key, seed_demo
 
 
 class Command(BaseCommand):
@@ -20,3 +22,6 @@ class Command(BaseCommand):
         if settings.DEBUG:
             names = ", ".join(username for username, _, _ in DEMO_USERS)
             self.stdout.write(f"demo logins ({names}): password '{DEMO_PASSWORD}' (set when each user was created)")
+            secret = base64.b32encode(bytes.fromhex(demo_device_key())).decode()
+            self.stdout.write(f"second factor: add the secret {secret} to an authenticator app (TOTP, 6 digits, "
+                              f"30 s), or run: oathtool --totp -b {secret}")

@@ -1,0 +1,293 @@
+"""The review queue: notices soonest-due first, a review page per notice, and actions that call services."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from articles.urlnorm import normalise_url, url_key
+from compliance.admin.base import ReadOnlyAdmin
+from compliance.admin.forms import AskForm, AssignForm, DecideItemsForm, DuplicateForm, ReasonsForm
+from compliance.errors import ComplianceError
+from compliance.models import Notice, NoticeItem
+from compliance.outcomes import outcome_of_states
+from compliance.selectors import review_page
+from compliance.services import review
+from compliance.services.decisions import reject_items, withdraw_items
+from compliance.services.deadlines import UNDECIDED_ITEM_STATES
+from compliance.services.matching import our_article_slug
+from compliance.services.personal_data import log_access, may_see_personal_data
+
+URGENCY = [(1.0, "overdue"), (0.9, "90"), (0.75, "75"), (0.5, "50"), (float("-inf"), "ok")]
+DECIDE = "compliance.decide_notice"
+LOOKS_LIKE_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S+|[^\s/@]+\.[^\s/@]+/\S*)$", re.IGNORECASE)
+
+
+def _duration(seconds: float) -> str:
+    hours, minutes = divmod(int(seconds) // 60, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def time_left(notice: Notice) -> str:
+    """Coloured by how much of the 24-hour window is used: the escalation steps of the SLA."""
+    if not notice.due_at or not notice.clock_started_at or notice.status in ("decided", "closed"):
+        return "–"
+    window = (notice.due_at - notice.clock_started_at).total_seconds()
+    left = (notice.due_at - timezone.now()).total_seconds()
+    used = 1 - left / window if window else 1
+    step = next(name for limit, name in URGENCY if used >= limit)
+    text = "overdue " + _duration(-left) if left < 0 else _duration(left)
+    return format_html('<span class="sla sla-{}" title="{} of the window used">{}</span>', step, f"{used:.0%}", text)
+
+
+def _actor(request: HttpRequest) -> str:
+    return f"user:{request.user.pk}"
+
+
+class AssignedToMeFilter(admin.SimpleListFilter):
+    title = "assigned to me"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Mine"), ("nobody", "Nobody's")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """Read-only as a form; every change is an action that calls a compliance service."""
+
+    class Media:
+        css = {"all": ["admin-sla.css"]}
+
+    list_display = ["reference", "time_left", "status", "outcome", "kind", "channel", "verification", "trusted",
+                    "assigned_to", "due_at", "received_at"]
+    list_filter = ["status", "kind", "channel", "verification", "trusted", AssignedToMeFilter,
+                   ("assigned_to", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=reference", "claimant_name", "claimant_organisation", "=claimant_email"]
+    search_help_text = "Reference, claimant, or any spelling of a URL the notice names or matched"
+    # Soonest deadline first, a trusted flagger first at an equal deadline (DSA Art. 22);
+    # notices whose clock has not started (awaiting confirmation or information) last.
+    ordering = [F("due_at").asc(nulls_last=True), "-trusted", "received_at"]
+    list_select_related = ["assigned_to"]
+    list_per_page = 50
+    show_full_result_count = False
+    actions = ["withdraw_selected", "reject_selected", "assign_to_me", "unassign"]
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(DECIDE)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Notice]:
+        return super().get_queryset(request).prefetch_related("items")
+
+    @admin.display(description="Time left", ordering="due_at")
+    def time_left(self, notice: Notice) -> str:
+        return time_left(notice)
+
+    @admin.display(description="Outcome")
+    def outcome(self, notice: Notice) -> str:
+        return outcome_of_states(item.state for item in notice.items.all()).label
+
+    def get_search_results(self, request, queryset, search_term):
+        """A URL in any spelling finds the notices that name it, and those whose matches it is."""
+        term = search_term.strip()
+        if not LOOKS_LIKE_URL.match(term):
+            return super().get_search_results(request, queryset, search_term)
+        url = term if "://" in term else "https://" + term
+        try:
+            key, slug = url_key(url), our_article_slug(normalise_url(url))
+        except ValueError:
+            return queryset.none(), False
+        found = Q(items__url_key=key) | Q(items__matches__article__primary_source_key=key)
+        if slug:
+            found |= Q(items__matches__article__slug=slug)
+        return queryset.filter(found), True
+
+    # --- the review page ------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:notice_id>/decide/", view(self.decide_view), name="compliance_notice_decide"),
+            path("<int:notice_id>/ask/", view(self.ask_view), name="compliance_notice_ask"),
+            path("<int:notice_id>/assign/", view(self.assign_view), name="compliance_notice_assign"),
+            path("<int:notice_id>/duplicate/", view(self.duplicate_view), name="compliance_notice_duplicate"),
+        ] + super().get_urls()
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None,
+                    forms: dict | None = None) -> HttpResponse:
+        notice = get_object_or_404(Notice, pk=object_id) if str(object_id).isdigit() else None
+        if notice is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        if not self.has_view_permission(request, notice):
+            raise PermissionDenied
+        personal = may_see_personal_data(request.user)
+        if personal:
+            log_access(user=request.user, what="view", notice=notice, detail="notice review page")
+        page = review_page(notice, personal_data=personal)
+        can_decide = self.has_decide_permission(request) and notice.status in review.WORKABLE
+        forms = forms or {}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "title": f"Notice {notice.reference}", "notice": notice, "page": page,
+            "time_left": time_left(notice), "personal": personal, "can_decide": can_decide,
+            "decide_form": forms.get("decide") or self._decide_form(notice),
+            "ask_form": forms.get("ask") or AskForm(),
+            "assign_form": forms.get("assign") or AssignForm(initial={"reviewer": notice.assigned_to_id}),
+            "duplicate_form": forms.get("duplicate") or DuplicateForm(),
+        }
+        return TemplateResponse(request, "admin/compliance/notice/review.html", context)
+
+    @staticmethod
+    def _item_choices(notice: Notice) -> list[tuple[int, str]]:
+        items = notice.items.filter(state__in=UNDECIDED_ITEM_STATES).order_by("position")
+        return [(item.pk, item.url) for item in items]
+
+    def _decide_form(self, notice: Notice, data=None) -> DecideItemsForm:
+        return DecideItemsForm(data, item_choices=self._item_choices(notice), prefix="decide",
+                               accepted=list(notice.items.values_list("pk", flat=True)))
+
+    def _back(self, notice: Notice) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse("admin:compliance_notice_change", args=[notice.pk]))
+
+    def _run(self, request: HttpRequest, notice: Notice, action, success: str) -> HttpResponse:
+        try:
+            action()
+        except ComplianceError as error:
+            self.message_user(request, f"{notice.reference}: {error}", messages.ERROR)
+        else:
+            self.message_user(request, success, messages.SUCCESS)
+        return self._back(notice)
+
+    def _posted_notice(self, request: HttpRequest, notice_id: int) -> Notice:
+        if request.method != "POST":
+            raise PermissionDenied
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Notice, pk=notice_id)
+
+    def decide_view(self, request: HttpRequest, notice_id: int) -> HttpResponse:
+        notice = self._posted_notice(request, notice_id)
+        form = self._decide_form(notice, request.POST)
+        if not form.is_valid():
+            return self.change_view(request, str(notice.pk), forms={"decide": form})
+        withdraw = form.cleaned_data["decision"] == DecideItemsForm.WITHDRAW
+        service = withdraw_items if withdraw else reject_items
+        count = len(form.cleaned_data["items"])
+        return self._run(
+            request, notice,
+            lambda: service(notice_id=notice.pk, item_ids=form.cleaned_data["items"], reasons=form.reasons(),
+                            by=_actor(request), user=request.user, now=timezone.now()),
+            f"{notice.reference}: {'withdrew' if withdraw else 'rejected'} {count} item(s); the claimant will "
+            "be told.")
+
+    def ask_view(self, request: HttpRequest, notice_id: int) -> HttpResponse:
+        notice = self._posted_notice(request, notice_id)
+        form = AskForm(request.POST)
+        if not form.is_valid():
+            return self.change_view(request, str(notice.pk), forms={"ask": form})
+        return self._run(
+            request, notice,
+            lambda: review.ask_for_information(notice_id=notice.pk, question=form.cleaned_data["question"],
+                                               by=_actor(request), user=request.user, now=timezone.now()),
+            f"{notice.reference}: the claimant was asked; the notice waits for the reply.")
+
+    def assign_view(self, request: HttpRequest, notice_id: int) -> HttpResponse:
+        notice = self._posted_notice(request, notice_id)
+        form = AssignForm(request.POST)
+        if not form.is_valid():
+            return self.change_view(request, str(notice.pk), forms={"assign": form})
+        reviewer = form.cleaned_data["reviewer"]
+        return self._run(
+            request, notice,
+            lambda: review.assign(notice_ids=[notice.pk], reviewer_id=reviewer.pk if reviewer else None,
+                                  by=_actor(request), now=timezone.now()),
+            f"{notice.reference}: assigned to {reviewer or 'nobody'}.")
+
+    def duplicate_view(self, request: HttpRequest, notice_id: int) -> HttpResponse:
+        notice = self._posted_notice(request, notice_id)
+        form = DuplicateForm(request.POST)
+        if not form.is_valid():
+            return self.change_view(request, str(notice.pk), forms={"duplicate": form})
+        original = form.cleaned_data["original"]
+        return self._run(
+            request, notice,
+            lambda: review.mark_duplicate(notice_id=notice.pk, original_id=original.pk, by=_actor(request),
+                                          now=timezone.now()),
+            f"{notice.reference}: closed as a duplicate of {original.reference}.")
+
+    # --- bulk actions on the queue --------------------------------------------------------
+
+    def _bulk_decision(self, request: HttpRequest, queryset: QuerySet[Notice], *, withdraw: bool):
+        """An intermediate page asks for the statement of reasons, then decides notice by notice."""
+        form = ReasonsForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(request, "admin/compliance/notice/bulk_decision.html", {
+                **self.admin_site.each_context(request), "opts": self.opts, "form": form, "notices": queryset,
+                "action": request.POST["action"], "withdraw": withdraw,
+                "title": "Withdraw what the selected notices matched" if withdraw else "Reject the selected notices",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME})
+        service, decided, failed = (withdraw_items if withdraw else reject_items), 0, []
+        for notice in queryset.order_by("pk"):
+            items = notice.items.filter(state__in=UNDECIDED_ITEM_STATES)
+            if withdraw:
+                items = items.filter(state=NoticeItem.State.MATCHED)
+            item_ids = list(items.values_list("pk", flat=True))
+            if not item_ids:
+                failed.append(f"{notice.reference}: nothing left to {'withdraw' if withdraw else 'reject'}")
+                continue
+            try:
+                service(notice_id=notice.pk, item_ids=item_ids, reasons=form.reasons(), by=_actor(request),
+                        user=request.user, now=timezone.now())
+                decided += 1
+            except ComplianceError as error:
+                failed.append(f"{notice.reference}: {error}")
+        if decided:
+            self.message_user(request, f"Decided {decided} notice(s).", messages.SUCCESS)
+        for problem in failed:
+            self.message_user(request, problem, messages.WARNING)
+        return None
+
+    @admin.action(description="Withdraw what the selected notices matched…", permissions=["decide"])
+    def withdraw_selected(self, request: HttpRequest, queryset: QuerySet[Notice]):
+        return self._bulk_decision(request, queryset, withdraw=True)
+
+    @admin.action(description="Reject the selected notices…", permissions=["decide"])
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet[Notice]):
+        return self._bulk_decision(request, queryset, withdraw=False)
+
+    @admin.action(description="Assign the selected notices to me", permissions=["decide"])
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Notice]) -> None:
+        changed = review.assign(notice_ids=list(queryset.values_list("pk", flat=True)), reviewer_id=request.user.pk,
+                                by=_actor(request), now=timezone.now())
+        self.message_user(request, f"Assigned {changed} open notice(s) to you.", messages.SUCCESS)
+
+    @admin.action(description="Unassign the selected notices", permissions=["decide"])
+    def unassign(self, request: HttpRequest, queryset: QuerySet[Notice]) -> None:
+        changed = review.assign(notice_ids=list(queryset.values_list("pk", flat=True)), reviewer_id=None,
+                                by=_actor(request), now=timezone.now())
+        self.message_user(request, f"Unassigned {changed} notice(s).", messages.SUCCESS)
+
+
+@admin.register(NoticeItem)
+class NoticeItemAdmin(ReadOnlyAdmin):
+    list_display = ["notice", "position", "url", "state"]
+    list_filter = ["state", "scope"]
+    search_fields = ["=url_key", "=notice__reference"]
+    raw_id_fields = ["notice"]
+    show_full_result_count = False
