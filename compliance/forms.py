@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from compliance.intake.submission import ItemInput, Submission, ValidItem, validate_items
-from compliance.models import Notice
+from compliance.models import CounterNotice, Notice
+from compliance.services.counter_notices import CounterNoticeInput
 
 MAX_FORM_URLS = 500
 GOOD_FAITH = ("I have a good faith belief that use of the material in the manner complained of is not "
@@ -90,3 +91,58 @@ class TakedownForm(forms.Form):
             work_description=data["work_description"].strip(), explanation=data["explanation"].strip(),
             good_faith=data["good_faith"], accuracy=data["accuracy"], signature=data["signature"].strip(),
         )
+
+
+MISTAKE = ("I swear, under penalty of perjury, that I have a good faith belief that the material was removed or "
+           "disabled as a result of mistake or misidentification of the material to be removed or disabled.")
+JURISDICTION = ("I consent to the jurisdiction of the Federal District Court for the judicial district in which my "
+                "address is located (or, if it is outside the United States, any judicial district in which the "
+                "service provider may be found), and I will accept service of process from the person who "
+                "provided the notification or an agent of such person.")
+
+
+class CounterNoticeForm(forms.Form):
+    kind = forms.ChoiceField(label="What are you filing", choices=CounterNotice.Kind.choices,
+                             initial=CounterNotice.Kind.COUNTER_NOTICE, widget=forms.RadioSelect,
+                             help_text="A counter-notice if you are the publisher and the removal was a mistake; "
+                                       "a complaint to have our decision reviewed (within six months).")
+    name = forms.CharField(label="Your full name", max_length=200)
+    organisation = forms.CharField(label="Organisation", max_length=200, required=False)
+    email = forms.EmailField(label="Email")
+    address = forms.CharField(label="Postal address", max_length=1000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}), help_text="Required for a counter-notice.")
+    phone = forms.CharField(label="Phone", max_length=50, required=False, help_text="Required for a counter-notice.")
+    explanation = forms.CharField(label="Why the removal was wrong", max_length=10_000,
+                                  widget=forms.Textarea(attrs={"rows": 5}))
+    mistake_statement = forms.BooleanField(label=MISTAKE, required=False)
+    jurisdiction_consent = forms.BooleanField(label=JURISDICTION, required=False)
+    signature = forms.CharField(label="Electronic signature", max_length=200,
+                                help_text="Type your full name, exactly as above.")
+    website = forms.CharField(required=False, label="Leave this field empty")  # honeypot
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError("This request could not be accepted.")
+        return ""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kind") == CounterNotice.Kind.COUNTER_NOTICE:
+            for name, message in (("address", "A counter-notice needs your postal address."),
+                                  ("phone", "A counter-notice needs your phone number."),
+                                  ("mistake_statement", "A counter-notice needs this statement."),
+                                  ("jurisdiction_consent", "A counter-notice needs this consent.")):
+                if name not in self.errors and not data.get(name):
+                    self.add_error(name, message)
+        name, signature = data.get("name", ""), data.get("signature", "")
+        if name and signature and signature.strip().strip("/").casefold() != name.strip().casefold():
+            self.add_error("signature", "Type your full name exactly as in “Your full name”.")
+        return data
+
+    def counter_notice_input(self) -> CounterNoticeInput:
+        data = self.cleaned_data
+        return CounterNoticeInput(
+            kind=data["kind"], name=data["name"].strip(), email=data["email"].strip().lower(),
+            explanation=data["explanation"].strip(), signature=data["signature"].strip(),
+            organisation=data["organisation"].strip(), address=data["address"].strip(), phone=data["phone"].strip(),
+            mistake_statement=data["mistake_statement"], jurisdiction_consent=data["jurisdiction_consent"])

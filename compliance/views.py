@@ -1,17 +1,20 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from compliance.errors import NotFound
-from compliance.forms import TakedownForm
-from compliance.models import Notice
+from articles.models import Article
+from compliance.errors import IllegalTransition, NotFound
+from compliance.forms import CounterNoticeForm, TakedownForm
+from compliance.models import CounterNotice, Notice
 from compliance.ratelimit import client_address, over_limit
 from compliance.selectors import notice_for_status_token, status_items
 from compliance.services.confirmation import confirm_email, notice_for_confirmation
+from compliance.services.counter_notices import contested_decision, receive_counter_notice
 from compliance.services.intake import receive_notice
+from compliance.services.references import token_digest
 
 
 def _rate_limited(request: HttpRequest, email: str) -> bool:
@@ -68,3 +71,42 @@ def takedown_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return _private(render(request, "compliance/takedown_confirmed.html", {"token": token}))
     notice = confirm_email(notice_id=notice_id, now=timezone.now())
     return _private(render(request, "compliance/takedown_confirmed.html", {"notice": notice}))
+
+
+@csrf_protect
+def counter_notice(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article, slug=slug)
+    decision = contested_decision(article)
+    if decision is None:
+        return render(request, "compliance/counter_notice_form.html", {"article": article, "nothing": True},
+                      status=404)
+    form = CounterNoticeForm(request.POST or None)
+    context = {"article": article, "decision": decision, "form": form,
+               "business_days": settings.COUNTER_NOTICE_BUSINESS_DAYS}
+    if request.method == "POST":
+        if _rate_limited(request, request.POST.get("email", "").strip()):
+            return render(request, "compliance/counter_notice_form.html", {**context, "rate_limited": True},
+                          status=429)
+        if form.is_valid():
+            try:
+                received = receive_counter_notice(article_slug=slug, data=form.counter_notice_input(),
+                                                  now=timezone.now(), client_ip=client_address(request) or None)
+            except IllegalTransition as error:
+                form.add_error(None, str(error).capitalize() + ".")
+            else:
+                if received.created:
+                    return redirect(f"{received.status_path}?new=1")
+                return render(request, "compliance/counter_notice_status.html",
+                              {"counter": received.counter_notice, "again": True})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "compliance/counter_notice_form.html", context, status=status)
+
+
+@never_cache
+def counter_notice_status(request: HttpRequest, token: str) -> HttpResponse:
+    counter = (CounterNotice.objects.filter(status_token_digest=token_digest(token)).select_related("article").first()
+               if token and len(token) <= 100 else None)
+    if counter is None:
+        raise Http404("No such counter-notice")
+    return _private(render(request, "compliance/counter_notice_status.html",
+                           {"counter": counter, "new": request.GET.get("new") == "1"}))

@@ -140,6 +140,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "takedown@worldtimetod
 
 # --- The 24-hour SLA ------------------------------------------------------------------
 SLA_HOURS = 24
+# Counter-notices (DMCA 512(g)): back to staff after this many business days on the operator's
+# holiday calendar (the `holidays` library's country and subdivision codes); restoring by the
+# timer alone is a policy option, off by default (DESIGN "Position in law").
+COUNTER_NOTICE_BUSINESS_DAYS = int(os.environ.get("COUNTER_NOTICE_BUSINESS_DAYS", "10"))
+COUNTER_NOTICE_TIMED_RESTORE = env_bool("COUNTER_NOTICE_TIMED_RESTORE", False)
+COMPLAINT_WINDOW_DAYS = 183  # DSA Art. 20: at least six months after the decision
+BUSINESS_CALENDAR_COUNTRY = os.environ.get("BUSINESS_CALENDAR_COUNTRY", "US")
+BUSINESS_CALENDAR_SUBDIVISION = os.environ.get("BUSINESS_CALENDAR_SUBDIVISION", "")
 SLA_SWEEP_INTERVAL_SECONDS = int(os.environ.get("SLA_SWEEP_INTERVAL_SECONDS", "30"))
 SLA_LEASE_SECONDS = int(os.environ.get("SLA_LEASE_SECONDS", "120"))
 SLA_SWEEP_LIMIT = int(os.environ.get("SLA_SWEEP_LIMIT", "500"))

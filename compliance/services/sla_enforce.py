@@ -14,12 +14,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from compliance import roles
-from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaBreach, SlaDeadline
+from compliance.models import (CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaBreach,
+                               SlaDeadline)
 from compliance.services.audit import record
+from compliance.services.counter_notices import restore_contested
+from compliance.services.decisions import Reasons
 from compliance.services.deadlines import UNDECIDED_ITEM_STATES, safety_margin
 from compliance.services.outbox import queue_mail
 from compliance.services.sla_policy import action_at_due
-from compliance.services.statements import fail_safe_withdrawal
+from compliance.services.statements import REDRESS, fail_safe_withdrawal
 from compliance.services.withdrawal import withdraw_article_unless_withdrawn
 
 log = logging.getLogger(__name__)
@@ -58,7 +61,9 @@ def _enforce(deadline_id: int, now: datetime) -> str:
         deadline.save(update_fields=["state", "wake_at", "lease_until"])
         return "not due yet"
     undecided = notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists()
-    if not undecided:
+    if deadline.kind == Kind.RESTORE:
+        outcome = _restore_window_ended(notice, deadline, now)
+    elif not undecided:
         outcome = "nothing left undecided"
     elif deadline.kind == Kind.DUE:
         outcome = _at_due(notice, matches, deadline, now)
@@ -72,6 +77,22 @@ def _enforce(deadline_id: int, now: datetime) -> str:
            data={"deadline": deadline.pk, "outcome": deadline.outcome, "due_at": deadline.due_at,
                  "late_seconds": max(0, int((now - deadline.due_at).total_seconds()))})
     return outcome
+
+
+def _restore_window_ended(notice: Notice, deadline: SlaDeadline, now: datetime) -> str:
+    """The counter-notice's business days are over and no court action was recorded."""
+    counter = deadline.counter_notice
+    if counter is None or counter.status not in CounterNotice.OPEN_STATUSES:
+        return f"counter-notice already {counter.get_status_display().lower() if counter else 'gone'}"
+    if settings.COUNTER_NOTICE_TIMED_RESTORE:
+        reasons = Reasons(explanation=(f"Restored when the {settings.COUNTER_NOTICE_BUSINESS_DAYS}-business-day window "
+                                       f"of {counter.reference} ended without a court action being reported "
+                                       "(17 U.S.C. 512(g)(2)(C))."),
+                          legal_ground="17 U.S.C. 512(g)", redress=REDRESS)
+        restore_contested(counter_notice_id=counter.pk, reasons=reasons, by=ACTOR, now=now, automated=True)
+        return f"restored by the timer after {counter.reference}"
+    _escalate(notice, deadline, now, urgent=True)
+    return f"restore window of {counter.reference} ended: back to staff to restore or uphold"
 
 
 def _automatic_withdrawals_recently(now: datetime) -> int:

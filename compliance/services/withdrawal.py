@@ -112,3 +112,25 @@ def withdraw_asset(*, asset_id: int, by: str, reason: str, reference: str = "") 
             data={"article_id": asset.article_id, "reference": reference, "url_key": asset.url_key},
         )
     return asset
+
+
+def restore_asset(*, asset_id: int, by: str, reason: str = "") -> Asset:
+    """Put a removed photo, video or map back, as after an upheld counter-notice."""
+    with transaction.atomic():
+        try:
+            asset = Asset.objects.select_for_update().get(pk=asset_id)
+        except Asset.DoesNotExist:
+            raise NotFound(f"no asset with id {asset_id}") from None
+        if asset.status != Asset.Status.WITHDRAWN:
+            raise IllegalTransition(f"asset {asset.pk} is live; only a withdrawn asset can be restored")
+        now, reference = timezone.now(), asset.withdrawal_reference
+        asset.status, asset.withdrawn_at, asset.withdrawal_reference = Asset.Status.LIVE, None, ""
+        asset.save(update_fields=["status", "withdrawn_at", "withdrawal_reference"])
+        ProvenanceEvent.objects.create(
+            article_id=asset.article_id, asset=asset, kind=ProvenanceEvent.Kind.RESTORED, actor=by, occurred_at=now,
+            detail={"reason": reason, "withdrawal_reference": reference, "url_key": asset.url_key})
+        queue_event("asset.restored", {"asset_id": asset.pk, "article_id": asset.article_id,
+                                       "asset_url": asset.original_url, "reference": reference}, now=now)
+        record(action="asset.restored", target=asset, actor=by, at=now,
+               data={"article_id": asset.article_id, "withdrawal_reference": reference})
+    return asset

@@ -1,0 +1,232 @@
+"""Counter-notices (DMCA 512(g)) and complaints about a decision (DSA Art. 20), and what staff do next.
+
+A counter-notice reopens the notice, is copied to the claimant, and starts a ``restore`` deadline
+after a number of business days; at that deadline it comes back to staff (or, if the policy says
+so, the content is restored by the timer) unless the claimant went to court meanwhile. Locks follow
+the one order: notice, counter-notice, matches and items, deadlines, content, audit head last.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from articles.models import Article
+from compliance.business_days import add_business_days
+from compliance.errors import IllegalTransition, NotFound
+from compliance.models import CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
+from compliance.services.audit import personal_data_hash, record
+from compliance.services.decisions import Reasons
+from compliance.services.deadlines import UNDECIDED_ITEM_STATES
+from compliance.services.outbox import queue_mail
+from compliance.services.references import REFERENCE_ALPHABET, new_status_token
+from compliance.services.withdrawal import restore_article, restore_asset
+
+Kind, Status = CounterNotice.Kind, CounterNotice.Status
+CONTESTABLE = (Decision.Action.WITHDRAW, Decision.Action.REMOVE_ASSET)
+
+
+@dataclass(frozen=True)
+class CounterNoticeInput:
+    kind: str
+    name: str
+    email: str
+    explanation: str
+    signature: str
+    organisation: str = ""
+    address: str = ""
+    phone: str = ""
+    mistake_statement: bool = False
+    jurisdiction_consent: bool = False
+
+
+@dataclass(frozen=True)
+class ReceivedCounterNotice:
+    counter_notice: CounterNotice
+    status_path: str  # empty when it was already received: the link went out the first time
+    created: bool
+
+
+def new_counter_reference(now: datetime) -> str:
+    return f"CN-{now.year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def contested_decision(article: Article) -> Decision | None:
+    """The latest withdrawal of this article, or of one of its assets, still in force."""
+    return (Decision.objects.filter(action__in=CONTESTABLE, match__state=NoticeItemMatch.State.ACTIONED)
+            .filter(Q(match__article=article, match__asset__isnull=True) | Q(match__asset__article=article))
+            .select_related("notice").order_by("-decided_at", "-pk").first())
+
+
+def missing_elements(data: CounterNoticeInput) -> list[str]:
+    """What the law asks of each kind; a complaint (DSA Art. 20) needs less than a 512(g) counter-notice."""
+    needed = {"name": data.name, "email": data.email, "explanation": data.explanation, "signature": data.signature}
+    if data.kind == Kind.COUNTER_NOTICE:
+        needed |= {"address": data.address, "phone": data.phone, "mistake_statement": data.mistake_statement,
+                   "jurisdiction_consent": data.jurisdiction_consent}
+    return [name for name, value in needed.items() if not (value.strip() if isinstance(value, str) else value)]
+
+
+def receive_counter_notice(*, article_slug: str, data: CounterNoticeInput, now: datetime,
+                           client_ip: str | None = None) -> ReceivedCounterNotice:
+    article = Article.objects.filter(slug=article_slug).first()
+    if article is None:
+        raise NotFound("no such article")
+    decision = contested_decision(article)
+    if decision is None:
+        raise IllegalTransition("nothing of this article is withdrawn on a notice; there is no decision to contest")
+    missing = missing_elements(data)
+    if missing:
+        raise IllegalTransition(f"missing: {', '.join(missing)}")
+    if data.kind == Kind.COMPLAINT and now > decision.decided_at + timedelta(days=settings.COMPLAINT_WINDOW_DAYS):
+        raise IllegalTransition("a complaint must come within six months of the decision")
+    digest = personal_data_hash(data.email)
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=decision.notice_id)
+        earlier = CounterNotice.objects.filter(notice=notice, article=article, email_digest=digest,
+                                               status__in=CounterNotice.OPEN_STATUSES).first()
+        if earlier:
+            return ReceivedCounterNotice(earlier, "", created=False)
+        token, token_digest = new_status_token()
+        restore_due_at = add_business_days(now, settings.COUNTER_NOTICE_BUSINESS_DAYS)
+        counter = CounterNotice.objects.create(
+            reference=new_counter_reference(now), status_token_digest=token_digest, kind=data.kind, notice=notice,
+            article=article, name=data.name[:200], organisation=data.organisation[:200], email=data.email,
+            address=data.address, phone=data.phone[:50], email_digest=digest, explanation=data.explanation,
+            mistake_statement=data.mistake_statement, jurisdiction_consent=data.jurisdiction_consent,
+            signature=data.signature[:200], client_ip=client_ip, received_at=now, restore_due_at=restore_due_at)
+        SlaDeadline.objects.create(notice=notice, kind=SlaDeadline.Kind.RESTORE, due_at=restore_due_at,
+                                   wake_at=restore_due_at, counter_notice=counter)
+        previous = notice.status
+        if notice.status in (Notice.Status.DECIDED, Notice.Status.CLOSED):
+            notice.status = Notice.Status.IN_REVIEW
+            notice.save(update_fields=["status"])
+        status_path = reverse("takedown-counter-status", args=[token])
+        context = {"counter": counter, "notice": notice, "article": article, "decision": decision,
+                   "status_url": settings.SITE_URL + status_path}
+        # 512(g)(2)(B): the claimant gets a copy and learns when the content may come back.
+        queue_mail(notice=notice, purpose=OutboundMessage.Purpose.COUNTER_NOTICE, to=notice.claimant_email,
+                   subject=f"[{notice.reference}] A {counter.get_kind_display().lower()} was filed",
+                   template="compliance/mail/counter_notice_to_claimant.txt", context=context)
+        queue_mail(notice=notice, purpose=OutboundMessage.Purpose.COUNTER_NOTICE, to=counter.email,
+                   subject=f"[{counter.reference}] We received your {counter.get_kind_display().lower()}",
+                   template="compliance/mail/counter_notice_received.txt", context=context)
+        record(action="counter_notice.received", target=counter, actor="web", at=now, data={
+            "kind": counter.kind, "notice": notice.reference, "article": article.pk, "decision": decision.pk,
+            "restore_due_at": restore_due_at, "email_sha256": digest, "from": previous, "to": notice.status})
+    return ReceivedCounterNotice(counter, status_path, created=True)
+
+
+def _locked(counter_notice_id: int, *doing: str) -> tuple[Notice, CounterNotice]:
+    notice_id = CounterNotice.objects.filter(pk=counter_notice_id).values_list("notice_id", flat=True).first()
+    if notice_id is None:
+        raise NotFound(f"no counter-notice with id {counter_notice_id}")
+    notice = Notice.objects.select_for_update().get(pk=notice_id)
+    counter = CounterNotice.objects.select_for_update().select_related("article").get(pk=counter_notice_id)
+    if counter.status not in CounterNotice.OPEN_STATUSES:
+        who = f" by {counter.decided_by}" if counter.decided_by else ""
+        raise IllegalTransition(f"{counter.reference} was already settled ({counter.get_status_display().lower()}"
+                                f"{who}); cannot {' '.join(doing)}")
+    return notice, counter
+
+
+def _close(counter: CounterNotice, status: str, *, by: str, now: datetime, outcome: str) -> int:
+    counter.status, counter.decided_at, counter.decided_by = status, now, by
+    counter.save(update_fields=["status", "decided_at", "decided_by"])
+    return SlaDeadline.objects.filter(counter_notice=counter, state__in=SlaDeadline.OPEN_STATES).update(
+        state=SlaDeadline.State.CANCELLED, done_at=now, outcome=outcome[:200])
+
+
+def _settle_notice(notice: Notice) -> None:
+    open_counters = notice.counter_notices.filter(status__in=CounterNotice.OPEN_STATUSES).exists()
+    undecided = notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists()
+    if not open_counters and not undecided and notice.status == Notice.Status.IN_REVIEW:
+        notice.status = Notice.Status.DECIDED
+        notice.save(update_fields=["status"])
+
+
+def _tell_both(notice: Notice, counter: CounterNotice, what: str, reasons: Reasons | None) -> None:
+    context = {"counter": counter, "notice": notice, "what": what, "reasons": reasons}
+    for to, reference in ((notice.claimant_email, notice.reference), (counter.email, counter.reference)):
+        queue_mail(notice=notice, purpose=OutboundMessage.Purpose.DECISION, to=to,
+                   subject=f"[{reference}] Decision on the {counter.get_kind_display().lower()}",
+                   template="compliance/mail/counter_notice_decision.txt", context=context)
+
+
+def record_claimant_sued(*, counter_notice_id: int, by: str, now: datetime, note: str = "") -> CounterNotice:
+    """The claimant told us they went to court: the content stays down and the timer stops (512(g)(2)(C))."""
+    with transaction.atomic():
+        notice, counter = _locked(counter_notice_id, "record a court action")
+        cancelled = _close(counter, Status.CLAIMANT_SUED, by=by, now=now, outcome="claimant went to court")
+        _settle_notice(notice)
+        _tell_both(notice, counter, "The claimant told us they filed a court action; the content stays withdrawn "
+                                    "while it is pending.", None)
+        record(action="counter_notice.claimant_sued", target=counter, actor=by, at=now,
+               data={"notice": notice.reference, "note": note[:500], "deadlines_cancelled": cancelled})
+    return counter
+
+
+def _contested_matches(notice: Notice, article: Article) -> list[NoticeItemMatch]:
+    return list(NoticeItemMatch.objects.select_for_update(of=("self",)).select_related("item", "asset")
+                .filter(item__notice=notice, state=NoticeItemMatch.State.ACTIONED)
+                .filter(Q(article=article, asset__isnull=True) | Q(asset__article=article)).order_by("pk"))
+
+
+def restore_contested(*, counter_notice_id: int, reasons: Reasons, by: str, now: datetime, user=None,
+                      automated: bool = False) -> list[Decision]:
+    """Put back what the notice took down from this article, with a statement of reasons."""
+    if not reasons.explanation.strip():
+        raise IllegalTransition("a restore needs a statement of reasons")
+    with transaction.atomic():
+        notice, counter = _locked(counter_notice_id, "restore")
+        matches = _contested_matches(notice, counter.article)
+        list(NoticeItem.objects.select_for_update().filter(pk__in={m.item_id for m in matches}).order_by("pk"))
+        decisions = []
+        for match in matches:
+            if match.asset_id:
+                restore_asset(asset_id=match.asset_id, by=by, reason=reasons.explanation)
+            elif Article.objects.filter(pk=match.article_id, status=Article.Status.WITHDRAWN).exists():
+                restore_article(article_id=match.article_id, by=by, reason=reasons.explanation)
+            match.state, match.decided_at = NoticeItemMatch.State.RESTORED, now
+            match.save(update_fields=["state", "decided_at"])
+            decisions.append(Decision.objects.create(
+                notice=notice, item=match.item, match=match, action=Decision.Action.RESTORE, automated=automated,
+                decided_by=user, actor=by, decided_at=now, decision_visibility=[], decision_ground=reasons.ground,
+                legal_ground=reasons.legal_ground[:500], explanation=reasons.explanation[:2000],
+                facts=reasons.facts[:5000], territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500]))
+        for item in NoticeItem.objects.filter(pk__in={m.item_id for m in matches}).prefetch_related("matches"):
+            if all(m.state != NoticeItemMatch.State.ACTIONED for m in item.matches.all()):
+                item.state, item.decided_at = NoticeItem.State.RESTORED, now
+                item.save(update_fields=["state", "decided_at"])
+        cancelled = _close(counter, Status.RESTORED, by=by, now=now, outcome="restored")
+        _settle_notice(notice)
+        _tell_both(notice, counter, "The content was restored.", reasons)
+        record(action="counter_notice.restored", target=counter, actor=by, at=now, data={
+            "notice": notice.reference, "matches": [m.pk for m in matches], "automated": automated,
+            "decisions": [d.pk for d in decisions], "deadlines_cancelled": cancelled})
+    return decisions
+
+
+def uphold_contested(*, counter_notice_id: int, reasons: Reasons, by: str, now: datetime, user=None) -> Decision:
+    """The withdrawal stands; the objector is told why and where else to turn."""
+    if not reasons.explanation.strip():
+        raise IllegalTransition("upholding a withdrawal needs a statement of reasons")
+    with transaction.atomic():
+        notice, counter = _locked(counter_notice_id, "uphold the withdrawal")
+        decision = Decision.objects.create(
+            notice=notice, action=Decision.Action.UPHOLD, automated=False, decided_by=user, actor=by, decided_at=now,
+            decision_visibility=[], decision_ground=reasons.ground, legal_ground=reasons.legal_ground[:500],
+            explanation=reasons.explanation[:2000], facts=reasons.facts[:5000],
+            territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500])
+        cancelled = _close(counter, Status.UPHELD, by=by, now=now, outcome="withdrawal upheld")
+        _settle_notice(notice)
+        _tell_both(notice, counter, "The withdrawal stands.", reasons)
+        record(action="counter_notice.upheld", target=counter, actor=by, at=now, data={
+            "notice": notice.reference, "decision": decision.pk, "deadlines_cancelled": cancelled})
+    return decision
