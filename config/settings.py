@@ -148,6 +148,14 @@ COUNTER_NOTICE_TIMED_RESTORE = env_bool("COUNTER_NOTICE_TIMED_RESTORE", False)
 COMPLAINT_WINDOW_DAYS = 183  # DSA Art. 20: at least six months after the decision
 BUSINESS_CALENDAR_COUNTRY = os.environ.get("BUSINESS_CALENDAR_COUNTRY", "US")
 BUSINESS_CALENDAR_SUBDIVISION = os.environ.get("BUSINESS_CALENDAR_SUBDIVISION", "")
+# DSA Art. 23: senders warned, then suspended after this many manifestly unfounded notices.
+SENDER_UNFOUNDED_WINDOW_DAYS = 365
+SENDER_SUSPEND_AFTER_UNFOUNDED = int(os.environ.get("SENDER_SUSPEND_AFTER_UNFOUNDED", "3"))
+SENDER_MAX_SUSPENSION_DAYS = 180
+# DMCA 512(i): a source with this many notices upheld by staff within the window is a repeat
+# infringer; its new articles are held for review until a compliance lead clears it.
+REPEAT_INFRINGER_THRESHOLD = int(os.environ.get("REPEAT_INFRINGER_THRESHOLD", "3"))
+REPEAT_INFRINGER_WINDOW_DAYS = 365
 SLA_SWEEP_INTERVAL_SECONDS = int(os.environ.get("SLA_SWEEP_INTERVAL_SECONDS", "30"))
 SLA_LEASE_SECONDS = int(os.environ.get("SLA_LEASE_SECONDS", "120"))
 SLA_SWEEP_LIMIT = int(os.environ.get("SLA_SWEEP_LIMIT", "500"))

@@ -100,3 +100,20 @@ class DuplicateForm(forms.Form):
         if notice is None:
             raise forms.ValidationError(f"no notice has the reference {reference}")
         return notice
+
+
+class RestrictSenderForm(forms.Form):
+    WARN, SUSPEND = "warning", "suspension"
+
+    kind = forms.ChoiceField(choices=[(WARN, "Warn the sender"), (SUSPEND, "Suspend the sender")],
+                             widget=forms.RadioSelect, initial=WARN)
+    days = forms.IntegerField(min_value=1, max_value=180, required=False, initial=30,
+                              help_text="For a suspension: how long new notices are kept but not processed.")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                             help_text="Sent to the sender.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == self.SUSPEND and not data.get("days"):
+            self.add_error("days", "Say how many days.")
+        return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -16,19 +17,19 @@ from django.utils.html import format_html
 
 from articles.urlnorm import normalise_url, url_key
 from compliance.admin.base import ReadOnlyAdmin
-from compliance.admin.forms import AskForm, AssignForm, DecideItemsForm, DuplicateForm, ReasonsForm
+from compliance.admin.forms import AskForm, AssignForm, DecideItemsForm, DuplicateForm, ReasonsForm, RestrictSenderForm
 from compliance.errors import ComplianceError
 from compliance.models import Notice, NoticeItem
 from compliance.outcomes import outcome_of_states
 from compliance.selectors import review_page
-from compliance.services import review
+from compliance.services import review, standing
 from compliance.services.decisions import reject_items, withdraw_items
 from compliance.services.deadlines import UNDECIDED_ITEM_STATES
 from compliance.services.matching import our_article_slug
 from compliance.services.personal_data import log_access, may_see_personal_data
 
 URGENCY = [(1.0, "overdue"), (0.9, "90"), (0.75, "75"), (0.5, "50"), (float("-inf"), "ok")]
-DECIDE = "compliance.decide_notice"
+DECIDE, SUSPEND = "compliance.decide_notice", "compliance.suspend_sender"
 LOOKS_LIKE_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S+|[^\s/@]+\.[^\s/@]+/\S*)$", re.IGNORECASE)
 
 
@@ -127,6 +128,7 @@ class NoticeAdmin(ReadOnlyAdmin):
             path("<int:notice_id>/ask/", view(self.ask_view), name="compliance_notice_ask"),
             path("<int:notice_id>/assign/", view(self.assign_view), name="compliance_notice_assign"),
             path("<int:notice_id>/duplicate/", view(self.duplicate_view), name="compliance_notice_duplicate"),
+            path("<int:notice_id>/restrict/", view(self.restrict_view), name="compliance_notice_restrict"),
         ] + super().get_urls()
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None,
@@ -150,6 +152,10 @@ class NoticeAdmin(ReadOnlyAdmin):
             "ask_form": forms.get("ask") or AskForm(),
             "assign_form": forms.get("assign") or AssignForm(initial={"reviewer": notice.assigned_to_id}),
             "duplicate_form": forms.get("duplicate") or DuplicateForm(),
+            "can_restrict": request.user.has_perm(SUSPEND),
+            "restrict_form": forms.get("restrict") or RestrictSenderForm(),
+            "unfounded": standing.unfounded_notices(notice.claimant_email_digest, now=timezone.now()),
+            "restrictions": standing.restrictions_of(notice),
         }
         return TemplateResponse(request, "admin/compliance/notice/review.html", context)
 
@@ -174,10 +180,8 @@ class NoticeAdmin(ReadOnlyAdmin):
             self.message_user(request, success, messages.SUCCESS)
         return self._back(notice)
 
-    def _posted_notice(self, request: HttpRequest, notice_id: int) -> Notice:
-        if request.method != "POST":
-            raise PermissionDenied
-        if not self.has_decide_permission(request):
+    def _posted_notice(self, request: HttpRequest, notice_id: int, permission: str = DECIDE) -> Notice:
+        if request.method != "POST" or not request.user.has_perm(permission):
             raise PermissionDenied
         return get_object_or_404(Notice, pk=notice_id)
 
@@ -230,6 +234,19 @@ class NoticeAdmin(ReadOnlyAdmin):
             lambda: review.mark_duplicate(notice_id=notice.pk, original_id=original.pk, by=_actor(request),
                                           now=timezone.now()),
             f"{notice.reference}: closed as a duplicate of {original.reference}.")
+
+    def restrict_view(self, request: HttpRequest, notice_id: int) -> HttpResponse:
+        notice = self._posted_notice(request, notice_id, SUSPEND)
+        form = RestrictSenderForm(request.POST)
+        if not form.is_valid():
+            return self.change_view(request, str(notice.pk), forms={"restrict": form})
+        data, by, now = form.cleaned_data, _actor(request), timezone.now()
+        if data["kind"] == RestrictSenderForm.WARN:
+            action = partial(standing.warn_sender, notice_id=notice.pk, reason=data["reason"], by=by, now=now)
+        else:
+            action = partial(standing.suspend_sender, notice_id=notice.pk, days=data["days"], reason=data["reason"],
+                             by=by, now=now)
+        return self._run(request, notice, action, f"{notice.reference}: the sender was told of the {data['kind']}.")
 
     # --- bulk actions on the queue --------------------------------------------------------
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from compliance.errors import NotFound
 from compliance.models import Notice
 from compliance.services.audit import record
+from compliance.services.standing import apply_trusted_flagger
 from compliance.services.intake import CONFIRM_SALT
 
 CONFIRM_MAX_AGE_SECONDS = 14 * 24 * 3600
@@ -38,4 +39,7 @@ def confirm_email(*, notice_id: int, now: datetime) -> Notice:
         notice.save(update_fields=["email_confirmed_at", "verification", "status"])
         record(action="notice.email_confirmed", target=notice, actor="claimant:web", at=now,
                data={"from": previous, "to": notice.status, "verification": notice.verification})
+        # A confirmed mailbox proves its domain: a trusted flagger's notice goes first from now on.
+        apply_trusted_flagger(notice, proven_domain=notice.claimant_email.rsplit("@", 1)[-1], by="claimant:web",
+                              now=now)
     return notice

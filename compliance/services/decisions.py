@@ -17,6 +17,7 @@ from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, Out
 from compliance.services.audit import record
 from compliance.services.deadlines import UNDECIDED_ITEM_STATES, cancel_if_settled
 from compliance.services.outbox import queue_mail
+from compliance.services.standing import note_upheld_withdrawals
 from compliance.services.statements import EEA, REDRESS
 from compliance.services.withdrawal import withdraw_article_unless_withdrawn, withdraw_asset
 
@@ -85,6 +86,8 @@ def withdraw_items(*, notice_id: int, item_ids: list[int], reasons: Reasons, by:
             match.state, match.decided_at = MatchState.ACTIONED, now
         NoticeItemMatch.objects.bulk_update(matches, ["state", "decided_at"])
         _settle(notice, items, ItemState.ACTIONED, decisions, by=by, now=now)
+        note_upheld_withdrawals([m.article_id or m.asset.article_id for m in matches if m.state == MatchState.ACTIONED],
+                                by=by, now=now)
     return decisions
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from articles.models import RightsHolder
 from compliance.models import InboundMessage, Notice
 from compliance.services.audit import record
+from compliance.services.standing import apply_trusted_flagger
 
 Dkim = InboundMessage.Dkim
 DnsFunc = Callable[..., bytes | None]
@@ -80,6 +81,7 @@ def check_dkim(*, message_pk: int, now: datetime, dnsfunc: DnsFunc | None = None
         message.save(update_fields=["dkim", "dkim_domain"])
         if notice and result == Dkim.PASS and aligned(domain, message.header_from):
             _raise_verification(notice, domain, now)
+            apply_trusted_flagger(notice, proven_domain=domain, by="system:dkim", now=now)
     return message
 
 

@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from articles.models import RightsHolder
 from compliance.intake.submission import Submission
-from compliance.models import Notice, OutboundMessage
+from compliance.models import Notice, OutboundMessage, SenderRestriction
 from compliance.services.audit import personal_data_hash, record
 from compliance.services.deadlines import schedule_deadlines
 from compliance.services.matching import store_matched_items
 from compliance.services.outbox import queue_mail
 from compliance.services.references import new_reference, new_status_token
+from compliance.services.standing import active_suspension, apply_trusted_flagger
 
 DUPLICATE_WINDOW = timedelta(hours=24)
 CONFIRM_SALT = "compliance.notice.confirm-email"
@@ -84,15 +85,19 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
     received_at = received_at or timezone.now()
     missing = submission.missing_elements()
     token, digest = new_status_token()
+    email_digest = personal_data_hash(submission.claimant_email)
+    # A suspended sender's notice is kept, never dropped, but not processed (DSA Art. 23).
+    suspension = active_suspension(email_digest=email_digest, sender=sender, now=received_at)
     with transaction.atomic():
         notice = Notice.objects.create(
             reference=_unique_reference(received_at), status_token_digest=digest, channel=channel,
-            kind=submission.kind, status=_initial_status(missing, needs_confirmation),
+            kind=submission.kind, sender_suspended=bool(suspension),
+            status=Notice.Status.CLOSED if suspension else _initial_status(missing, needs_confirmation),
             verification=Notice.Verification.API_SENDER if sender else Notice.Verification.UNVERIFIED,
             claimant_name=submission.claimant_name[:200], claimant_organisation=submission.claimant_organisation[:200],
             claimant_email=submission.claimant_email, claimant_address=submission.claimant_address,
             claimant_phone=submission.claimant_phone[:50],
-            claimant_email_digest=personal_data_hash(submission.claimant_email),
+            claimant_email_digest=email_digest,
             acting_as=submission.acting_as, acting_for_name=submission.acting_for_name[:300],
             acting_for=RightsHolder.objects.filter(name__iexact=submission.acting_for_name).first()
             if submission.acting_for_name else None,
@@ -100,8 +105,8 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             good_faith_statement=submission.good_faith, accuracy_statement=submission.accuracy,
             signature=submission.signature[:200], missing_elements=missing,
             named_reference=submission.named_reference,
-            received_at=received_at, clock_started_at=None if missing else received_at,
-            due_at=None if missing else received_at + timedelta(hours=settings.SLA_HOURS),
+            received_at=received_at, clock_started_at=None if missing or suspension else received_at,
+            due_at=None if missing or suspension else received_at + timedelta(hours=settings.SLA_HOURS),
             items_fingerprint=items_fingerprint(submission), sender=sender, client_ip=client_ip,
         )
         matched = store_matched_items(notice, [
@@ -111,18 +116,21 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
         ], now=received_at)
         if notice.clock_started_at:
             schedule_deadlines(notice, clock_started_at=notice.clock_started_at)
-        earlier = _earlier_same_notice(notice) if submission.items else None
+        if sender is not None:
+            apply_trusted_flagger(notice, by=_actor(channel, sender), now=received_at)
+        earlier = _earlier_same_notice(notice) if submission.items and not suspension else None
         if earlier:
             notice.duplicate_of, notice.status = earlier, Notice.Status.CLOSED
             notice.save(update_fields=["duplicate_of", "status"])
         if acknowledge:
-            _queue_acknowledgment(notice, token, missing, with_confirmation=needs_confirmation,
-                                  in_reply_to=reply_to_message_id)
+            _queue_acknowledgment(notice, token, missing, with_confirmation=needs_confirmation and not suspension,
+                                  in_reply_to=reply_to_message_id, suspension=suspension)
         record(action="notice.received", target=notice, actor=_actor(channel, sender), at=received_at, data={
             "reference": notice.reference, "channel": channel, "kind": notice.kind, "status": notice.status,
             "items": len(submission.items), "matches": matched, "missing": missing,
             "claimant_email_sha256": notice.claimant_email_digest,
             "due_at": notice.due_at, "duplicate_of": earlier.reference if earlier else None,
+            "sender_suspended": suspension.pk if suspension else None,
         })
     return ReceivedNotice(notice, token)
 
@@ -132,7 +140,7 @@ def _actor(channel: str, sender) -> str:
 
 
 def _queue_acknowledgment(notice: Notice, token: str, missing: list[str], *, with_confirmation: bool,
-                          in_reply_to: str = "") -> None:
+                          in_reply_to: str = "", suspension: SenderRestriction | None = None) -> None:
     # The first 200 items are chosen before their matches are counted, not after counting all of them.
     first = notice.items.order_by("position").values("pk")[:200]
     items = list(notice.items.filter(pk__in=first).annotate(match_count=Count("matches")).order_by("position"))
@@ -141,5 +149,6 @@ def _queue_acknowledgment(notice: Notice, token: str, missing: list[str], *, wit
         subject=f"[{notice.reference}] We received your removal request",
         template="compliance/mail/acknowledgment.txt", in_reply_to=in_reply_to,
         context={"notice": notice, "items": items, "missing": [MISSING_LABELS.get(m, m) for m in missing],
-                 "status_url": status_url(token), "confirm_url": confirm_url(notice) if with_confirmation else ""},
+                 "status_url": status_url(token), "confirm_url": confirm_url(notice) if with_confirmation else "",
+                 "suspension": suspension},
     )
