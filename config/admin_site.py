@@ -1,4 +1,16 @@
-from django_otp.admin import OTPAdminSite
+from django_otp import devices_for_user
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    """Password and code on one page: with a single authenticator there is no device to choose."""
+
+    def _chosen_device(self, user):
+        device = super()._chosen_device(user)
+        if device is None:
+            devices = list(devices_for_user(user, confirmed=True))
+            device = devices[0] if len(devices) == 1 else None
+        return device
 
 
 class StaffAdminSite(OTPAdminSite):
@@ -8,6 +20,7 @@ class StaffAdminSite(OTPAdminSite):
     site_header = "Provenance & Takedown Compliance"
     site_title = "Takedown compliance"
     index_title = "Review queue and records"
+    login_form = StaffLoginForm
 
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
