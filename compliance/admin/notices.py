@@ -306,5 +306,15 @@ class NoticeItemAdmin(ReadOnlyAdmin):
     list_display = ["notice", "position", "url", "state"]
     list_filter = ["state", "scope"]
     search_fields = ["=url_key", "=notice__reference"]
+    search_help_text = "A notice reference, or any spelling of the URL"
     raw_id_fields = ["notice"]
     show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if LOOKS_LIKE_URL.match(term):
+            try:
+                return queryset.filter(url_key=url_key(term if "://" in term else "https://" + term)), False
+            except ValueError:
+                return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)

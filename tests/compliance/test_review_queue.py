@@ -270,3 +270,12 @@ def test_staff_without_a_second_factor_are_not_let_into_the_admin(client, django
     response = client.get(reverse("admin:compliance_notice_changelist"))
 
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_items_are_found_by_any_spelling_of_their_url(client, reviewer):
+    notice, other = _notice(PRIMARY), _notice(OTHER, claimant_email="b@kyivindependent.example")
+
+    page = client.get(reverse("admin:compliance_noticeitem_changelist"),
+                      {"q": "http://OUTLET.example/news/story-one.html?utm_medium=mail"}).content.decode()
+
+    assert notice.reference in page and other.reference not in page
