@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from compliance.metrics import metrics
+from compliance.reports.views import compliance_report
 from config.health import healthz
 from config.two_factor import enrol
 
@@ -20,5 +21,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("anymail/", include("anymail.urls")),
     path("staff/two-factor/<str:token>/", enrol, name="two-factor-enrol"),
+    path("reports/compliance/", admin.site.admin_view(compliance_report), name="compliance-report"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Exports for auditors, regulators and Lumen: provenance records, statements of reasons, notices."""
