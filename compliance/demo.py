@@ -122,6 +122,7 @@ def _demo_users() -> list[str]:
     created = []
     key = demo_device_key()
     with transaction.atomic():
+        roles.ensure_role_groups()
         for username, group_name, superuser in DEMO_USERS:
             user, was_created = User.objects.get_or_create(
                 username=username, defaults={"is_staff": True, "is_superuser": superuser,
