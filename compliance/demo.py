@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
@@ -19,8 +21,11 @@ from articles.services.ingest import UNDETERMINED_LANGUAGE, ingest_page
 from articles.synthetic import generate_records
 from compliance import roles
 from compliance.intake.submission import ItemInput, Submission, validate_items
-from compliance.models import Notice
+from compliance.models import CounterNotice, Notice, SlaDeadline
+from compliance.services.counter_notices import CounterNoticeInput, receive_counter_notice, restore_contested
+from compliance.services.decisions import Reasons, reject_items, withdraw_items
 from compliance.services.intake import receive_notice
+from compliance.services.sla_enforce import enforce
 from compliance.services.withdrawal import withdraw_article, withdraw_asset
 
 SEED_PAGE = Path(articles.__file__).resolve().parent / "demo" / "kharkiv-seed-article.html"
@@ -62,6 +67,7 @@ def seed_demo(*, generated: int = GENERATED_ARTICLES) -> SeedReport:
     _withdraw_examples()
     report.notices_created = _demo_notices()
     report.users_created = _demo_users()
+    report.notices_created += _demo_outcomes()
     return report
 
 
@@ -134,3 +140,63 @@ def _demo_users() -> list[str]:
             user.groups.add(Group.objects.get(name=group_name))
             TOTPDevice.objects.get_or_create(user=user, name=DEMO_DEVICE, defaults={"key": key, "confirmed": True})
     return created
+
+
+OUTCOMES_DOMAIN = "rights.demo.example"
+DEMO_REASONS = Reasons(explanation="The claimant showed the original report; we held no licence for it.",
+                       legal_ground="Copyright (17 U.S.C. 512; Directive 2001/29/EC)")
+
+
+def _demo_outcomes() -> int:
+    """Last week's worked notices, so every report and export has something to show: actioned,
+    partially actioned, rejected, counter-noticed, restored, and one whose deadline was breached."""
+    if Notice.objects.filter(claimant_email__endswith="@" + OUTCOMES_DOMAIN).exists():
+        return 0
+    urls = list(Article.objects.exclude(slug=SEED_SLUG).filter(status=Article.Status.PUBLISHED)
+                .exclude(primary_source_url="").order_by("id").values_list("primary_source_url", flat=True)[4:13])
+    if len(urls) < 9:
+        return 0
+    now = timezone.now()
+    start = now - timedelta(days=6)
+
+    def notice(n: int, item_urls: list[str], hours_ago: float = 0) -> Notice:
+        items, _ = validate_items([ItemInput(url=url) for url in item_urls])
+        submission = Submission(claimant_name=f"Demo Rights Desk {n}", claimant_email=f"desk{n}@{OUTCOMES_DOMAIN}",
+                                items=tuple(items), claimant_address="1 Archive Road, Kyiv", good_faith=True,
+                                accuracy=True, signature=f"Demo Rights Desk {n}",
+                                work_description="Our report, republished without a licence")
+        received = start + timedelta(days=n) if not hours_ago else now - timedelta(hours=hours_ago)
+        return receive_notice(channel="email", submission=submission, received_at=received).notice
+
+    def decide(target: Notice, service, positions: list[int], after_hours: float, reasons: Reasons = DEMO_REASONS):
+        items = list(target.items.filter(position__in=positions).values_list("pk", flat=True))
+        service(notice_id=target.pk, item_ids=items, reasons=reasons, by=DEMO_ACTOR,
+                now=target.received_at + timedelta(hours=after_hours))
+
+    actioned = notice(0, urls[0:2])
+    decide(actioned, withdraw_items, [0, 1], 3)
+    partial = notice(1, urls[2:4])
+    decide(partial, withdraw_items, [0], 5)
+    decide(partial, reject_items, [1], 6, Reasons(explanation="This report is the publisher's own work."))
+    rejected = notice(2, urls[4:5])
+    decide(rejected, reject_items, [0], 30, Reasons(explanation="The sender owns nothing on this page.",
+                                                    manifestly_unfounded=True))
+    countered = notice(3, urls[5:6])
+    decide(countered, withdraw_items, [0], 2)
+    restored = notice(4, urls[6:7])
+    decide(restored, withdraw_items, [0], 4)
+    for target, kind in ((countered, CounterNotice.Kind.COUNTER_NOTICE), (restored, CounterNotice.Kind.COMPLAINT)):
+        article = target.items.get().matches.get().article
+        counter = receive_counter_notice(article_slug=article.slug, now=target.received_at + timedelta(days=1),
+                                         data=CounterNoticeInput(
+            kind=kind, name="Demo Publisher Desk", email="desk@publisher.demo.example",
+            explanation="We republished under the syndication agreement of 2024.", signature="Demo Publisher Desk",
+            address="2 Press Lane, Lviv", phone="+380 32 000 0000", mistake_statement=True,
+            jurisdiction_consent=True)).counter_notice
+        if target is restored:
+            restore_contested(counter_notice_id=counter.pk, by=DEMO_ACTOR, now=counter.received_at + timedelta(days=1),
+                              reasons=Reasons(explanation="The publisher showed its syndication agreement."))
+    breached = notice(5, urls[7:9], hours_ago=26)
+    due = breached.deadlines.get(kind=SlaDeadline.Kind.DUE)
+    enforce(deadline_id=due.pk, now=due.due_at + timedelta(minutes=4))
+    return 6

@@ -7,7 +7,7 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,7 +19,7 @@ from articles.urlnorm import normalise_url, url_key
 from compliance.admin.base import ReadOnlyAdmin
 from compliance.admin.forms import AskForm, AssignForm, DecideItemsForm, DuplicateForm, ReasonsForm, RestrictSenderForm
 from compliance.errors import ComplianceError
-from compliance.models import Notice, NoticeItem
+from compliance.models import Notice, NoticeItem, SlaDeadline
 from compliance.outcomes import outcome_of_states
 from compliance.selectors import review_page
 from compliance.services import review, standing
@@ -35,11 +35,27 @@ LOOKS_LIKE_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S+|[^\s/@]+\.[^\s/@]+/\S*
 
 def _duration(seconds: float) -> str:
     hours, minutes = divmod(int(seconds) // 60, 60)
+    if hours >= 48:
+        return f"{hours // 24} d {hours % 24} h"
     return f"{hours} h {minutes:02d} min"
 
 
-def time_left(notice: Notice) -> str:
+def queue_order(queryset: QuerySet[Notice]) -> QuerySet[Notice]:
+    """The next promise of each notice: its 24-hour deadline while an item is undecided, else the
+    restore deadline of a pending counter-notice."""
+    undecided = Exists(NoticeItem.objects.filter(notice=OuterRef("pk"), state__in=UNDECIDED_ITEM_STATES))
+    restore_due = SlaDeadline.objects.filter(notice=OuterRef("pk"), kind=SlaDeadline.Kind.RESTORE,
+                                             state__in=SlaDeadline.OPEN_STATES).order_by("due_at").values("due_at")
+    return queryset.annotate(undecided=undecided, next_due=Case(When(undecided=True, then=F("due_at")),
+                                                                  default=Subquery(restore_due[:1])))
+
+
+def time_left(notice: Notice, *, undecided: bool) -> str:
     """Coloured by how much of the 24-hour window is used: the escalation steps of the SLA."""
+    if not undecided:
+        restore = getattr(notice, "next_due", None)
+        return f"counter-notice: back to staff in {_duration((restore - timezone.now()).total_seconds())}" \
+            if restore and restore > timezone.now() else "–"
     if not notice.due_at or not notice.clock_started_at or notice.status in ("decided", "closed"):
         return "–"
     window = (notice.due_at - notice.clock_started_at).total_seconds()
@@ -52,6 +68,29 @@ def time_left(notice: Notice) -> str:
 
 def _actor(request: HttpRequest) -> str:
     return f"user:{request.user.pk}"
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The queue opens on the notices still to work; decided and closed ones are one click away."""
+
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("open", "To work"), ("done", "Decided or closed"), ("all", "All")]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {"selected": (self.value() or "open") == value, "display": label,
+                   "query_string": changelist.get_query_string({self.parameter_name: value})}
+
+    def queryset(self, request, queryset):
+        value = self.value() or "open"
+        if value == "open":
+            return queryset.filter(status__in=review.WORKABLE)
+        if value == "done":
+            return queryset.exclude(status__in=review.WORKABLE)
+        return queryset
 
 
 class AssignedToMeFilter(admin.SimpleListFilter):
@@ -78,13 +117,13 @@ class NoticeAdmin(ReadOnlyAdmin):
 
     list_display = ["reference", "time_left", "status", "outcome", "kind", "channel", "verification", "trusted",
                     "assigned_to", "due_at", "received_at"]
-    list_filter = ["status", "kind", "channel", "verification", "trusted", AssignedToMeFilter,
+    list_filter = [QueueFilter, "status", "kind", "channel", "verification", "trusted", AssignedToMeFilter,
                    ("assigned_to", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=reference", "claimant_name", "claimant_organisation", "=claimant_email"]
     search_help_text = "Reference, claimant, or any spelling of a URL the notice names or matched"
     # Soonest deadline first, a trusted flagger first at an equal deadline (DSA Art. 22);
     # notices whose clock has not started (awaiting confirmation or information) last.
-    ordering = [F("due_at").asc(nulls_last=True), "-trusted", "received_at"]
+    ordering = [F("next_due").asc(nulls_last=True), "-trusted", "received_at"]
     list_select_related = ["assigned_to"]
     list_per_page = 50
     show_full_result_count = False
@@ -94,11 +133,11 @@ class NoticeAdmin(ReadOnlyAdmin):
         return request.user.has_perm(DECIDE)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notice]:
-        return super().get_queryset(request).prefetch_related("items")
+        return queue_order(super().get_queryset(request).prefetch_related("items"))
 
-    @admin.display(description="Time left", ordering="due_at")
+    @admin.display(description="Time left", ordering="next_due")
     def time_left(self, notice: Notice) -> str:
-        return time_left(notice)
+        return time_left(notice, undecided=notice.undecided)
 
     @admin.display(description="Outcome")
     def outcome(self, notice: Notice) -> str:
@@ -147,7 +186,8 @@ class NoticeAdmin(ReadOnlyAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts, "title": f"Notice {notice.reference}", "notice": notice, "page": page,
-            "time_left": time_left(notice), "personal": personal, "can_decide": can_decide,
+            "time_left": time_left(notice, undecided=any(item.state in UNDECIDED_ITEM_STATES for item in page.items)),
+            "personal": personal, "can_decide": can_decide,
             "decide_form": forms.get("decide") or self._decide_form(notice),
             "ask_form": forms.get("ask") or AskForm(),
             "assign_form": forms.get("assign") or AssignForm(initial={"reviewer": notice.assigned_to_id}),
