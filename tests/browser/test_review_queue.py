@@ -1,7 +1,10 @@
 """A reviewer works the queue on the demo data in a real browser; an auditor only reads.
 
-The screenshots are the ones docs/review-queue.md shows: the test takes them as it goes."""
+The screenshots are the ones docs/review-queue.md shows: the test takes them as it goes, into
+docs/review-queue/ when UPDATE_DOCS_SCREENSHOTS=1, else into a temporary folder."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,8 @@ from compliance.demo import DEMO_PASSWORD, seed_demo
 from compliance.models import Decision, Notice
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "review-queue"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "review-queue"
+SHOTS = DOCS if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1" else Path(tempfile.gettempdir()) / "review-queue"
 
 
 def _shot(page: Page, name: str) -> None:
@@ -66,6 +70,7 @@ def test_a_reviewer_withdraws_the_most_urgent_item_and_an_auditor_finds_no_chang
     page.locator(f"#decide-form input[name='decide-items'][value='{first_item.pk}']").check()
     page.get_by_label("Explanation").fill("The claimant owns this report; we republished it without a licence.")
     page.get_by_label("Legal or contractual ground").fill("Copyright, 17 U.S.C. 512 and Directive 2001/29/EC")
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("#decide-form").screenshot(path=str(SHOTS / "04-decision-form.png"))
     page.get_by_role("button", name="Record decision").click()
 
