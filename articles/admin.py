@@ -1,6 +1,14 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 
-from articles.models import Article, Asset, Creator, ProvenanceEvent, RightsHolder, Source, SourceDomain
+from articles.fingerprints import paragraph_overlap
+from articles.models import (Article, Asset, Creator, HeldArticle, ProvenanceEvent, RightsHolder, Source, SourceDomain,
+                             StayDownMatch)
+from articles.publishing import gate_review
 
 
 class SourceDomainInline(admin.TabularInline):
@@ -62,6 +70,119 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["source", "rights_holder"]
     raw_id_fields = ["creators"]
     # Status and withdrawal facts change only through compliance services, which audit them.
-    readonly_fields = ["status", "status_reason", "withdrawn_at", "withdrawal_reference", "lookup_key",
+    readonly_fields = ["status", "status_reason", "held_match", "withdrawn_at", "withdrawal_reference", "lookup_key",
                        "primary_source_key", "content_sha256", "published_at", "created_at", "updated_at"]
     inlines = [AssetInline, ProvenanceEventInline]
+
+
+# --- stay-down: held articles and near-duplicate suggestions, reviewed side by side -----------
+
+class StayDownReview:
+    """A review page instead of a change form: the article beside the withdrawn one it resembles,
+    shared paragraphs marked, and the reviewer's decisions (compliance's, through the publish gate)."""
+
+    decisions: dict[str, str] = {}
+
+    def review_target(self, obj) -> tuple[Article, Article | None, StayDownMatch | None]:
+        raise NotImplementedError
+
+    def decide(self, review, obj, decision: str, *, by: str, reason: str) -> None:
+        raise NotImplementedError
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def can_decide(self, request) -> bool:
+        return request.user.has_perm(getattr(settings, "STAYDOWN_REVIEW_PERMISSION", "compliance.decide_notice"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        review = gate_review()
+        if request.method == "POST":
+            decision, reason = request.POST.get("decision", ""), request.POST.get("reason", "").strip()
+            if not (review and self.can_decide(request)):
+                raise PermissionDenied
+            if decision not in self.open_decisions(obj):
+                messages.error(request, "That decision is not open for this item.")
+                return redirect(request.path)
+            try:
+                self.decide(review, obj, decision, by=f"user:{request.user.pk}", reason=reason)
+            except review.Refused as exc:
+                messages.error(request, str(exc))
+                return redirect(request.path)
+            messages.success(request, f"{self.decisions[decision]}: {obj}")
+            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+        article, other, match = self.review_target(obj)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": f"Review: {article.title}",
+            "article": article, "other": other, "match": match,
+            "left": paragraph_overlap(article.body, other.body) if other else [(p, 0.0) for p in article.paragraphs],
+            "right": paragraph_overlap(other.body, article.body) if other else [],
+            "decisions": [(key, self.decisions[key]) for key in self.open_decisions(obj)] if review else [],
+            "can_decide": bool(review) and self.can_decide(request),
+        }
+        return TemplateResponse(request, "admin/articles/stay_down_review.html", context)
+
+    def open_decisions(self, obj) -> list[str]:
+        raise NotImplementedError
+
+
+@admin.register(HeldArticle)
+class HeldArticleAdmin(StayDownReview, admin.ModelAdmin):
+    list_display = ["title", "source", "status_reason", "held_match", "created_at"]
+    list_select_related = ["source", "held_match"]
+    search_fields = ["title", "slug"]
+    ordering = ["created_at", "id"]
+    show_full_result_count = False
+    decisions = {"release": "Released (published)", "withdraw": "Withdrawn"}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Article.Status.HELD)
+
+    def open_decisions(self, obj) -> list[str]:
+        return ["release", "withdraw"] if obj.status == Article.Status.HELD else []
+
+    def review_target(self, obj):
+        match = (obj.stay_down_matches.filter(outcome=StayDownMatch.Outcome.HELD)
+                 .select_related("withdrawn_article").first())
+        return obj, match.withdrawn_article if match else obj.held_match, match
+
+    def decide(self, review, obj, decision, *, by, reason):
+        action = review.release_held if decision == "release" else review.withdraw_held
+        action(article_id=obj.pk, by=by, reason=reason)
+
+
+@admin.register(StayDownMatch)
+class StayDownMatchAdmin(StayDownReview, admin.ModelAdmin):
+    list_display = ["article", "withdrawn_article", "outcome", "score_shown", "state", "created_at"]
+    list_filter = ["state", "outcome"]
+    list_select_related = ["article", "withdrawn_article"]
+    ordering = ["-created_at", "-id"]
+    show_full_result_count = False
+    decisions = {"release": "Released (published)", "withdraw": "Withdrawn", "dismiss": "Dismissed"}
+
+    @admin.display(description="score (Jaccard / containment)")
+    def score_shown(self, obj: StayDownMatch) -> str:
+        return f"{obj.score:.2f} ({obj.jaccard:.2f} / {obj.containment:.2f})"
+
+    def open_decisions(self, obj) -> list[str]:
+        if obj.state != StayDownMatch.State.OPEN:
+            return []
+        if obj.outcome == StayDownMatch.Outcome.HELD:
+            return ["release", "withdraw"] if obj.article.status == Article.Status.HELD else []
+        return ["dismiss", "withdraw"] if obj.article.is_public else ["dismiss"]
+
+    def review_target(self, obj):
+        return obj.article, obj.withdrawn_article, obj
+
+    def decide(self, review, obj, decision, *, by, reason):
+        if obj.outcome == StayDownMatch.Outcome.HELD:
+            action = review.release_held if decision == "release" else review.withdraw_held
+            action(article_id=obj.article_id, by=by, reason=reason)
+        elif decision == "dismiss":
+            review.dismiss_suggestion(match_id=obj.pk, by=by, reason=reason)
+        else:
+            review.withdraw_suggested(match_id=obj.pk, by=by, reason=reason)

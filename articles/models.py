@@ -158,6 +158,10 @@ class Article(models.Model):
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
     status_reason = models.CharField(max_length=500, blank=True)
+    held_match = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="held_copies",
+        help_text="The withdrawn article this one was held as a copy of (stay-down)",
+    )
     content_sha256 = models.CharField(max_length=64)
     published_at = models.DateTimeField(null=True, blank=True)
     # Written by compliance when it withdraws; the 451 page shows them.
@@ -224,6 +228,8 @@ class Asset(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     original_url = models.URLField(max_length=2048)
     url_key = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of the normalised URL")
+    file_sha256 = models.CharField(max_length=64, blank=True, db_index=True,
+                                   help_text="SHA-256 of the file's bytes, when known")
     credit_line = models.CharField(max_length=1000, blank=True, help_text="Exactly as shown")
     caption = models.TextField(blank=True)
     alt_text = models.CharField(max_length=1000, blank=True)
@@ -281,3 +287,71 @@ class ProvenanceEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class LshBand(models.Model):
+    """One key of an article's near-duplicate fingerprint (articles.fingerprints): a MinHash LSH
+    band, or the minimum of one paragraph. Kept for every article, whatever its status, so any
+    worker can find the articles that look like a text; the stay-down gate keeps the withdrawn."""
+
+    # Two indexes only, since every article writes some 36 rows: (article, key), which finds an
+    # article's keys, and (key), which finds a key's articles. No database constraint on the
+    # article: tens of thousands of deferred checks per import batch, for rows nothing reads
+    # without joining articles anyway.
+    pk = models.CompositePrimaryKey("article_id", "key")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="lsh_bands", db_constraint=False,
+                                db_index=False)
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="lshband_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} of article {self.article_id}"
+
+
+class StayDownMatch(models.Model):
+    """A new article found to resemble a withdrawn one at ingestion: held, or a review suggestion."""
+
+    class Outcome(models.TextChoices):
+        HELD = "held", "Held (0.8 or above)"
+        SUGGESTED = "suggested", "Review suggestion (0.5 to 0.8)"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        RELEASED = "released", "Released"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        DISMISSED = "dismissed", "Dismissed"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="stay_down_matches")
+    withdrawn_article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="stay_down_copies")
+    jaccard = models.FloatField()
+    containment = models.FloatField(help_text="Of the shorter text in the longer")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "withdrawn_article"], name="staydown_match_once"),
+        ]
+        indexes = [models.Index(fields=["state", "outcome", "-created_at"], name="staydown_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.article_id} like {self.withdrawn_article_id}"
+
+    @property
+    def score(self) -> float:
+        return max(self.jaccard, self.containment)
+
+
+class HeldArticle(Article):
+    """Articles the publish gate held, as the admin's stay-down queue shows them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "held article"
+        verbose_name_plural = "held articles (stay-down queue)"

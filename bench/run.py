@@ -1,11 +1,12 @@
 """Run the project's benchmarks; each prints a result line and records it in bench/results/<name>.json.
 
     python bench/run.py                        # every benchmark (what `make bench` runs)
-    python bench/run.py --only import          # one of them: import, notice_match, mail_store, sla_sweep
+    python bench/run.py --only import          # one of them: import, notice_match, mail_store, sla_sweep,
+                                               # staydown
     python bench/run.py --quick                # smaller inputs, for development
 
 One module per benchmark (bench/article_import.py, bench/notice_match.py, bench/mail_store.py,
-bench/sla_sweep.py),
+bench/sla_sweep.py, bench/staydown.py),
 each with `run(context) -> (results, database version)`; bench/common.py holds what they share.
 """
 
@@ -22,10 +23,11 @@ import article_import
 import mail_store
 import notice_match
 import sla_sweep
+import staydown
 from common import ROOT, BenchError, Context, machine, record
 
 BENCHMARKS: dict[str, ModuleType] = {module.NAME: module for module in (article_import, notice_match, mail_store,
-                                                                       sla_sweep)}
+                                                                       sla_sweep, staydown)}
 
 
 def run(names: list[str], context: Context) -> bool:

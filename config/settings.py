@@ -230,7 +230,15 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Provenance and compliance --------------------------------------------------------
 # articles asks this callable before publishing; compliance plugs its stay-down gate in here.
-ARTICLES_PUBLISH_GATE = os.environ.get("ARTICLES_PUBLISH_GATE", "articles.publishing.allow_all")
+ARTICLES_PUBLISH_GATE = os.environ.get("ARTICLES_PUBLISH_GATE", "compliance.staydown.gate.stay_down")
+# Stay-down: resemblance to withdrawn text (the larger of Jaccard and containment) at which a new
+# article is held, and at which it goes to review as a suggestion; rows read per LSH key (a cap
+# against boilerplate) and candidates verified per article.
+STAYDOWN_HOLD_AT = 0.8
+STAYDOWN_REVIEW_AT = 0.5
+STAYDOWN_ROWS_PER_KEY = 200
+STAYDOWN_MAX_CANDIDATES = 20
+STAYDOWN_MIN_SHINGLES = 15
 
 # /metrics asks for "Authorization: Bearer <token>" when this is set.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")

@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from articles.credits import parse_credit
-from articles.fingerprints import sha256_hex
+from articles.fingerprints import Fingerprint, fingerprint, sha256_hex
 from articles.models import Article, Asset
 from articles.services.ingest import PrimarySource, resolve_primary_source
 from articles.urlnorm import host_of, url_key, validate_url
@@ -34,6 +34,7 @@ class AssetRecord:
     creator: str
     rights_holder: str
     license: str
+    file_sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class ArticleRecord:
     assets: tuple[AssetRecord, ...]
     content_sha256: str
     line_sha256: str
+    # Computed while parsing (in the parser thread), stored with the article and given to the gate.
+    text_print: Fingerprint
 
     @property
     def slug_stem(self) -> str:
@@ -104,8 +107,15 @@ def _asset(data: Any, index: int) -> AssetRecord:
         credit_line=credit_line, caption=_text(data, "caption", limit=5000),
         creator=_text(data, "creator", limit=300) or credit.creator[:300],
         rights_holder=_text(data, "rights_holder", limit=300) or credit.holder[:300],
-        license=_text(data, "license"),
+        license=_text(data, "license"), file_sha256=_file_hash(data, index),
     )
+
+
+def _file_hash(data: dict, index: int) -> str:
+    value = _text(data, "sha256", limit=64).lower()
+    if value and not (len(value) == 64 and all(c in "0123456789abcdef" for c in value)):
+        raise RecordError(f"assets[{index}].sha256 must be 64 hexadecimal digits")
+    return value
 
 
 def _published(data: dict) -> datetime | None:
@@ -163,5 +173,6 @@ def parse_record(data: Any, *, raw_line: str) -> ArticleRecord:
         assets=tuple(_asset(item, index) for index, item in enumerate(assets)),
         content_sha256=sha256_hex(body),
         line_sha256=sha256_hex(raw_line.strip()),
+        text_print=fingerprint(body),
     )
 

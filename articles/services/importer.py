@@ -10,14 +10,15 @@ One line, one article::
      "assets": [{"kind": "photo", "url": "...", "credit_line": "Photo by A/Agency", "caption": "..."}]}
 
 Work happens in batches: each batch is one transaction with a handful of set-based queries
-(COPY on PostgreSQL), while a background thread parses the lines of the next batch.
+(COPY on PostgreSQL), while a forked process parses and fingerprints the lines of the next batch.
 bench/README.md has the measured rate.
 """
 
 from __future__ import annotations
 
 import json
-from concurrent.futures import Future, ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -26,13 +27,13 @@ from typing import Callable, Iterable, Iterator
 from django.db import transaction
 from django.utils import timezone
 
-from articles.fingerprints import fallback_lookup_key
+from articles.fingerprints import fallback_lookup_key, store_fingerprints
 from articles.importing.bulk import Row, insert_rows, insert_rows_returning_ids
 from articles.importing.records import ArticleRecord, AssetRecord, RecordError, parse_record
 from articles.importing.registry import PartyRegistry
 from articles.models import Article, Asset, Creator, ProvenanceEvent
-from articles.publishing import GateRequest, ask_gate
-from articles.services.ingest import DISPLAY_BY_KIND, ROLE_BY_KIND
+from articles.publishing import GateRequest, GateVerdict, ask_gate_many, report_held
+from articles.services.ingest import DISPLAY_BY_KIND, ROLE_BY_KIND, record_resemblances
 
 BATCH_SIZE = 1000
 
@@ -61,7 +62,7 @@ def import_lines(lines: Iterable[tuple[int, str]], *, actor: str, report: Import
                  batch_size: int = BATCH_SIZE, on_batch: Callable[[ImportReport], None] | None = None
                  ) -> ImportReport:
     report = report or ImportReport()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-parse") as parser:
+    with _parser() as parser:
         for batch in _batches(_parsed(lines, parser, report, ahead=batch_size), batch_size):
             _import_batch(batch, actor=actor, report=report)
             if on_batch:
@@ -69,7 +70,16 @@ def import_lines(lines: Iterable[tuple[int, str]], *, actor: str, report: Import
     return report
 
 
-def _parsed(lines: Iterable[tuple[int, str]], parser: ThreadPoolExecutor, report: ImportReport, *,
+def _parser() -> Executor:
+    """Parsing and fingerprinting take most of the import's CPU: in a forked process they run
+    beside the database writes instead of taking turns with them for the GIL. Else a thread
+    (a daemonic process, such as a Celery prefork worker, may not have children)."""
+    if "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon:
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-parse")
+
+
+def _parsed(lines: Iterable[tuple[int, str]], parser: Executor, report: ImportReport, *,
             ahead: int) -> Iterator[tuple[int, ArticleRecord]]:
     """Valid records in line order; the next lines are parsed while the database writes these."""
     remaining = iter(lines)
@@ -144,9 +154,10 @@ def _import_batch(batch: list[tuple[int, ArticleRecord]], *, actor: str, report:
                 changed.append((article, record))
             else:
                 report.unchanged += 1
-        events = _create_new(new, registry, actor=actor, now=now, report=report)
+        events, held = _create_new(new, registry, actor=actor, now=now, report=report)
         events += _update_changed(changed, registry, actor=actor, now=now, report=report)
         insert_rows(ProvenanceEvent, events)
+        report_held(held)  # compliance audits what its gate held: last in the transaction
 
 
 def _existing(keys: set[str]) -> dict[tuple[str, str], Article]:
@@ -175,31 +186,42 @@ def _pk(instance) -> int | None:
 
 
 def _create_new(new: list[tuple[str, ArticleRecord]], registry: PartyRegistry, *, actor: str, now: datetime,
-                report: ImportReport) -> list[Row]:
+                report: ImportReport) -> tuple[list[Row], list[tuple[int, GateVerdict]]]:
     articles = [_new_article(record, key, registry, now) for key, record in new]
-    reasons = [_apply_gate(article, record, now=now, report=report) for article, (_, record) in zip(articles, new)]
+    records = [record for _, record in new]
+    verdicts = ask_gate_many([_gate_request(article, record) for article, record in zip(articles, records)])
+    for article, verdict in zip(articles, verdicts):
+        _apply_verdict(article, verdict, now=now, report=report)
     insert_rows_returning_ids(Article, articles)
     report.created += len(new)
-    records = [record for _, record in new]
+    store_fingerprints([(article["id"], record.text_print) for article, record in zip(articles, records)])
+    outcomes = [(article["id"], verdict) for article, verdict in zip(articles, verdicts)]
+    record_resemblances([(pk, verdict) for pk, verdict in outcomes if verdict.resemblances], now=now)
     _link_creators(articles, records, registry)
     insert_rows(Asset, [_asset(article["id"], record_asset, position, registry)
                         for article, record in zip(articles, records)
                         for position, record_asset in enumerate(record.assets)])
-    return [event for article, record, reason in zip(articles, records, reasons)
-            for event in _intake_events(article, record, actor=actor, now=now, verdict_reason=reason)]
+    events = [event for article, record, verdict in zip(articles, records, verdicts)
+              for event in _intake_events(article, record, actor=actor, now=now, verdict=verdict)]
+    return events, [(pk, verdict) for pk, verdict in outcomes if not verdict.publish]
 
 
-def _apply_gate(article: Row, record: ArticleRecord, *, now: datetime, report: ImportReport) -> str:
-    verdict = ask_gate(GateRequest(
+def _gate_request(article: Row, record: ArticleRecord) -> GateRequest:
+    return GateRequest(
         title=article["title"], body=article["body"], language=article["language"],
         source_id=article["source_id"], primary_source_key=article["primary_source_key"],
-        asset_url_keys=tuple(a.url_key for a in record.assets)))
+        asset_url_keys=tuple(a.url_key for a in record.assets),
+        asset_file_hashes=tuple(a.file_sha256 for a in record.assets if a.file_sha256),
+        text_fingerprint=record.text_print)
+
+
+def _apply_verdict(article: Row, verdict: GateVerdict, *, now: datetime, report: ImportReport) -> None:
     if verdict.publish:
         article["status"], article["published_at"] = Article.Status.PUBLISHED, now
     else:
         article["status"], article["status_reason"] = Article.Status.HELD, verdict.reason[:500]
+        article["held_match_id"] = verdict.matched_article_id
         report.held += 1
-    return verdict.reason
 
 
 def _update_changed(changed: list[tuple[Article, ArticleRecord]], registry: PartyRegistry, *, actor: str,
@@ -218,6 +240,7 @@ def _update_changed(changed: list[tuple[Article, ArticleRecord]], registry: Part
         ["title", "body", "content_sha256", "license", "basis", "rights_holder", "updated_at"],
         batch_size=500,
     )
+    store_fingerprints([(article.pk, record.text_print) for article, record in changed], replace=True)
     report.updated += len(changed)
     return events
 
@@ -230,7 +253,7 @@ def _event(article_id: int, kind: str, actor: str, now: datetime, *, input_sha25
 
 
 def _intake_events(article: Row, record: ArticleRecord, *, actor: str, now: datetime,
-                   verdict_reason: str) -> list[Row]:
+                   verdict: GateVerdict) -> list[Row]:
     Kind, pk = ProvenanceEvent.Kind, article["id"]
     events = [
         _event(pk, Kind.FETCHED, actor, now, output_sha256=record.line_sha256,
@@ -247,7 +270,7 @@ def _intake_events(article: Row, record: ArticleRecord, *, actor: str, now: date
     if article["status"] == Article.Status.PUBLISHED:
         events.append(_event(pk, Kind.PUBLISHED, actor, now, output_sha256=record.content_sha256))
     else:
-        events.append(_event(pk, Kind.HELD, actor, now, detail={"reason": verdict_reason}))
+        events.append(_event(pk, Kind.HELD, actor, now, detail={"reason": verdict.reason, "evidence": verdict.evidence}))
     return events
 
 
@@ -268,4 +291,5 @@ def _asset(article_id: int, record_asset: AssetRecord, position: int, registry: 
         "credit_line": record_asset.credit_line, "caption": record_asset.caption,
         "creator_id": _pk(creator), "rights_holder_id": _pk(holder), "license": record_asset.license,
         "display": DISPLAY_BY_KIND.get(record_asset.kind, Asset.Display.HOTLINKED),
+        "file_sha256": record_asset.file_sha256,
     }

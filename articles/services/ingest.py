@@ -11,10 +11,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
 from articles.credits import parse_credit
-from articles.fingerprints import fallback_lookup_key, sha256_hex
+from articles.fingerprints import fallback_lookup_key, fingerprint, sha256_hex, store_fingerprints
 from articles.ingestion.extract import ExtractedPage, extract_page
-from articles.models import Article, Asset, Creator, ProvenanceEvent
-from articles.publishing import GateRequest, GateVerdict, ask_gate
+from articles.models import Article, Asset, Creator, ProvenanceEvent, StayDownMatch
+from articles.publishing import GateRequest, GateVerdict, ask_gate, report_held
 from articles.services.parties import creator_named, rights_holder_named, source_for_host_or_new
 from articles.urlnorm import host_of, normalise_url, url_key, validate_url
 
@@ -175,14 +175,30 @@ def _store(page: ExtractedPage, primary: PrimarySource, raw_bytes: bytes, transl
             article=article, kind=ProvenanceEvent.Kind.TRANSLATED, actor=f"engine:{translation_engine or 'unknown'}",
             occurred_at=now, input_sha256=html_hash, output_sha256=page.content_sha256,
             detail={"engine": translation_engine or "unknown", "from": translated_from, "to": language}))
+    text_print = fingerprint(article.body)
+    store_fingerprints([(article.pk, text_print)], replace=bool(existing))
     verdict = None
     if not existing or existing.is_public:
         verdict = ask_gate(GateRequest(
             title=article.title, body=article.body, language=language, source_id=article.source_id,
-            primary_source_key=primary.key, asset_url_keys=tuple(a.url_key for a in assets)))
+            primary_source_key=primary.key, asset_url_keys=tuple(a.url_key for a in assets),
+            asset_file_hashes=tuple(a.file_sha256 for a in assets if a.file_sha256), text_fingerprint=text_print))
         events.extend(_apply_verdict(article, verdict, first_time=not existing, actor=actor, now=now))
+        record_resemblances([(article.pk, verdict)], now=now)
     ProvenanceEvent.objects.bulk_create(events)
+    if verdict is not None:
+        report_held([(article.pk, verdict)])  # compliance audits it: last in the transaction
     return IngestResult(article, created=not existing, changed=bool(existing), verdict=verdict)
+
+
+def record_resemblances(outcomes: list[tuple[int, GateVerdict]], *, now: datetime) -> None:
+    """Near duplicates of withdrawn articles the gate saw: the held match, and review suggestions."""
+    rows = [StayDownMatch(article_id=article_id, withdrawn_article_id=r.article_id, jaccard=r.jaccard,
+                          containment=r.containment, created_at=now,
+                          outcome=(StayDownMatch.Outcome.HELD if r.article_id == verdict.matched_article_id
+                                   and not verdict.publish else StayDownMatch.Outcome.SUGGESTED))
+            for article_id, verdict in outcomes for r in verdict.resemblances]
+    StayDownMatch.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _apply_verdict(article: Article, verdict: GateVerdict, *, first_time: bool, actor: str, now: datetime) -> list[ProvenanceEvent]:
@@ -195,7 +211,8 @@ def _apply_verdict(article: Article, verdict: GateVerdict, *, first_time: bool, 
         return [ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.PUBLISHED, actor=actor,
                                 occurred_at=now, output_sha256=article.content_sha256)]
     article.status, article.status_reason = Article.Status.HELD, verdict.reason[:500]
-    article.save(update_fields=["status", "status_reason", "updated_at"])
+    article.held_match_id = verdict.matched_article_id
+    article.save(update_fields=["status", "status_reason", "held_match", "updated_at"])
     return [ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.HELD, actor=actor, occurred_at=now,
                             detail={"reason": verdict.reason, "evidence": verdict.evidence})]
 
