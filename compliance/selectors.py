@@ -12,6 +12,7 @@ from compliance.models import (AuditEntry, CounterNotice, Decision, Notice, Noti
 from compliance.outcomes import outcome_of_states
 from compliance.services.references import token_digest
 from compliance.services.sla_sweep import HEARTBEAT
+from compliance.staydown.similar import SimilarArticle, similar_articles
 
 
 def audit_history_of(target: models.Model) -> models.QuerySet[AuditEntry]:
@@ -81,9 +82,11 @@ class ReviewPage:
     counter_notices: list[CounterNotice]
     history: list[AuditEntry]
     outcome: str
+    similar: list[SimilarArticle]
 
 
 RAW_SHOWN = 200_000
+SIMILAR_SHOWN = 12
 
 
 def review_page(notice: Notice, *, personal_data: bool) -> ReviewPage:
@@ -101,5 +104,7 @@ def review_page(notice: Notice, *, personal_data: bool) -> ReviewPage:
         if ids:
             targets |= models.Q(object_type=label, object_id__in=[str(pk) for pk in ids])
     history = list(AuditEntry.objects.filter(targets).order_by("seq"))
+    reported = {m.article_id for item in items for m in item.matches.all() if m.article_id}
     return ReviewPage(items=items, decisions=decisions, raw_messages=raw, counter_notices=counters,
-                      history=history, outcome=outcome_of_states(item.state for item in items).label)
+                      history=history, outcome=outcome_of_states(item.state for item in items).label,
+                      similar=similar_articles(sorted(reported), limit=SIMILAR_SHOWN) if reported else [])

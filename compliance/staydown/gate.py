@@ -1,7 +1,7 @@
 """The publish gate: may this article go live, or is it withdrawn content coming back?
 
 Named in ``settings.ARTICLES_PUBLISH_GATE`` (``compliance.staydown.gate.stay_down``). In order:
-the source's policy and notices on its whole domain; the primary-source URL, asset URLs and
+the source's policy, its standing as a repeat infringer and notices on its whole domain; the primary-source URL, asset URLs and
 asset file hashes of withdrawn content or named by a notice; then near duplicates of withdrawn
 text. Text does not see across languages: a translated copy is caught by its primary source
 and its assets. A batch of requests costs a handful of queries, whatever its size.
@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from articles.models import Article, Asset, Source
 from articles.publishing import GateRequest, GateVerdict
+from compliance.models import SourceStanding
 from compliance.services.audit import record
 from compliance.staydown import review
 from compliance.staydown.candidates import WITHDRAWN, any_of
@@ -30,6 +31,7 @@ class Facts:
     """What the batch's requests point at, read in one query per kind."""
 
     blocked_sources: dict[int, str]
+    repeat_infringers: set[int]
     source_notices: dict[int, str]
     withdrawn_primary: dict[str, int]
     withdrawn_assets: dict[str, int]
@@ -46,6 +48,8 @@ def _facts(requests: list[GateRequest]) -> Facts:
     return Facts(
         blocked_sources=dict(Source.objects.filter(pk__in=source_ids, policy=Source.Policy.DO_NOT_REPUBLISH)
                              .values_list("id", "name")) if source_ids else {},
+        repeat_infringers=set(SourceStanding.objects.filter(source_id__in=source_ids, repeat_infringer=True)
+                              .values_list("source_id", flat=True)) if source_ids else set(),
         source_notices=claimed_sources(source_ids),
         withdrawn_primary=dict(Article.objects.filter(any_of(Article, "primary_source_key", primary), status=WITHDRAWN)
                                .values_list("primary_source_key", "id")) if primary else {},
@@ -67,6 +71,9 @@ def _by_provenance(request: GateRequest, facts: Facts) -> GateVerdict | None:
     if source in facts.blocked_sources:
         return _held(f"source {facts.blocked_sources[source]} is marked do-not-republish", how="source_policy",
                      source_id=source)
+    if source in facts.repeat_infringers:
+        return _held("its source is flagged as a repeat infringer (DMCA 512(i)): new articles wait for review",
+                     how="repeat_infringer", source_id=source)
     if source in facts.source_notices:
         reference = facts.source_notices[source]
         return _held(f"notice {reference} covers the source's whole domain", how="domain", source_id=source,

@@ -279,3 +279,17 @@ def test_items_are_found_by_any_spelling_of_their_url(client, reviewer):
                       {"q": "http://OUTLET.example/news/story-one.html?utm_medium=mail"}).content.decode()
 
     assert notice.reference in page and other.reference not in page
+
+
+def test_the_notice_page_shows_articles_that_look_like_the_reported_one(client, reviewer, seed_page_bytes):
+    from articles.services.ingest import ingest_page
+
+    first = ingest_page(html=seed_page_bytes, source_url=PRIMARY, actor="test").article
+    copy = ingest_page(html=seed_page_bytes.replace(b"</article>", b"<p>Updated at noon.</p></article>"),
+                       source_url="https://mirror.example/copy.html", actor="test").article
+    notice = _notice(PRIMARY)
+    assert notice.items.get().matches.get().article == first
+
+    page = client.get(_page(notice)).content.decode()
+
+    assert "look like the one reported" in page and copy.title in page

@@ -121,3 +121,16 @@ def test_only_a_lead_sees_the_warn_and_suspend_form(client, django_user_model):
     assert "Warn or suspend" in client.get(page).content.decode()
     client.post(restrict, {"kind": "warning", "reason": "Manifestly unfounded."})
     assert OutboundMessage.objects.filter(to_address=SPAMMER, purpose="restriction").exists()
+
+
+def test_new_articles_of_a_repeat_infringer_are_held_for_review():
+    from articles.services.ingest import ingest_page
+    from tests.compliance.test_staydown_gate import UNRELATED_KHARKIV, page
+
+    source = SourceFactory(host="pirate.example")
+    SourceStanding.objects.create(source=source, repeat_infringer=True, upheld_notices=3)
+
+    article = ingest_page(html=page("Metro reopens", UNRELATED_KHARKIV).encode(),
+                          source_url="https://pirate.example/metro.html", actor="test").article
+
+    assert article.status == "held" and "repeat infringer" in article.status_reason
