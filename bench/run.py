@@ -2,11 +2,11 @@
 
     python bench/run.py                        # every benchmark (what `make bench` runs)
     python bench/run.py --only import          # one of them: import, notice_match, mail_store, sla_sweep,
-                                               # staydown
+                                               # staydown, provenance_export
     python bench/run.py --quick                # smaller inputs, for development
 
 One module per benchmark (bench/article_import.py, bench/notice_match.py, bench/mail_store.py,
-bench/sla_sweep.py, bench/staydown.py),
+bench/sla_sweep.py, bench/staydown.py, bench/provenance_export.py),
 each with `run(context) -> (results, database version)`; bench/common.py holds what they share.
 """
 
@@ -22,12 +22,13 @@ from tqdm import tqdm
 import article_import
 import mail_store
 import notice_match
+import provenance_export
 import sla_sweep
 import staydown
 from common import ROOT, BenchError, Context, machine, record
 
 BENCHMARKS: dict[str, ModuleType] = {module.NAME: module for module in (article_import, notice_match, mail_store,
-                                                                       sla_sweep, staydown)}
+                                                                       sla_sweep, staydown, provenance_export)}
 
 
 def run(names: list[str], context: Context) -> bool:

@@ -1,0 +1,57 @@
+import json
+import os
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from compliance.exports.provenance import ExportArgumentError, parse_moment
+from compliance.exports.statement_rules import call_problems, problems
+from compliance.exports.transparency_db import calls, decisions_to_state
+
+
+class Command(BaseCommand):
+    help = ("Write DSA Transparency Database statements of reasons as JSON lines, each line the body of one "
+            "POST /api/v1/statements call (at most 100 statements).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--since", default="", help="only decisions taken on or after this date (YYYY-MM-DD)")
+        parser.add_argument("--out", required=True, help="file to write (.jsonl)")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, **options):
+        try:
+            since = parse_moment(options["since"], "since", end=False)
+        except ExportArgumentError as exc:
+            raise CommandError(str(exc)) from None
+        out = Path(options["out"])
+        partial = out.with_name(f".{out.name}.partial")
+        bar = tqdm(total=decisions_to_state(since).count(), unit=" statements", desc="statements", file=sys.stderr,
+                   disable=options["no_progress"])
+        written = lines = 0
+        try:
+            with partial.open("w", encoding="utf-8") as file:
+                for body, decisions in calls(since):
+                    self._check(body, decisions)
+                    file.write(json.dumps(body, ensure_ascii=False) + "\n")
+                    written, lines = written + len(decisions), lines + 1
+                    bar.update(len(decisions))
+            os.replace(partial, out)
+        except OSError as exc:
+            raise CommandError(f"cannot write {out}: {exc.strerror}") from None
+        finally:
+            bar.close()
+            partial.unlink(missing_ok=True)
+        self.stdout.write(f"{written} statements in {lines} calls written to {out}")
+
+    @staticmethod
+    def _check(body: dict, decisions: list) -> None:
+        for statement, decision in zip(body["statements"], decisions):
+            broken = problems(statement)
+            if broken:
+                raise CommandError(f"the statement of decision {decision.pk} ({decision.notice.reference}) would be "
+                                   f"refused: {broken[0]}")
+        broken = call_problems(body)
+        if broken:
+            raise CommandError(f"a call would be refused: {broken[0]}")
