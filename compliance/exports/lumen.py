@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from articles.models import Asset
-from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch
+from compliance.models import CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch
 
 TYPE_BY_KIND = {
     Notice.Kind.COPYRIGHT: "DMCA", Notice.Kind.TRADEMARK: "Trademark", Notice.Kind.PRIVACY: "DataProtection",
@@ -66,7 +66,11 @@ def action_taken(notice: Notice) -> str:
 
 def scrub(text: str, notice: Notice) -> str:
     """The claimant's email, phone and postal address taken out of free text they wrote."""
-    for detail in (notice.claimant_email, notice.claimant_phone, notice.claimant_address):
+    return _scrub(text, (notice.claimant_email, notice.claimant_phone, notice.claimant_address))
+
+
+def _scrub(text: str, details: tuple[str, ...]) -> str:
+    for detail in details:
         if detail.strip():
             text = text.replace(detail.strip(), REDACTED)
     return _EMAIL.sub(REDACTED, text)
@@ -155,6 +159,48 @@ def problems(body: dict[str, Any]) -> list[str]:
     return found
 
 
-def bodies(since: datetime | None = None) -> Iterator[tuple[Notice, dict[str, Any]]]:
+COUNTER_ACTION = {CounterNotice.Status.RESTORED: "Yes", CounterNotice.Status.UPHELD: "No",
+                  CounterNotice.Status.CLAIMANT_SUED: "No", CounterNotice.Status.RECEIVED: "Unspecified"}
+
+
+def counter_notices_to_share(since: datetime | None = None) -> QuerySet[CounterNotice]:
+    """DMCA 512(g) counter-notices (DSA complaints are reviews of our own decision, not notices)."""
+    counters = (CounterNotice.objects.filter(kind=CounterNotice.Kind.COUNTER_NOTICE)
+                .select_related("notice", "article").order_by("received_at", "id"))
+    return counters.filter(received_at__gte=since) if since else counters
+
+
+def counter_notice_body(counter: CounterNotice) -> dict[str, Any]:
+    """Lumen's Counternotice: the publisher is the sender; "action taken" is whether we restored."""
+    sender = (_entity(counter.organisation, "organization") if counter.organisation
+              else _entity(counter.name, "individual"))
+    return {"notice": {
+        "type": "Counternotice",
+        "title": f"Counter-notice to {settings.SITE_NAME} ({counter.reference}, on notice {counter.notice.reference})",
+        "body": _scrub(counter.explanation, (counter.email, counter.phone, counter.address)),
+        "date_sent": counter.received_at.date().isoformat(),
+        "date_received": counter.received_at.date().isoformat(),
+        "action_taken": COUNTER_ACTION[counter.status],
+        "regulation_list": "17 U.S.C. § 512(g)",
+        "language": "en",
+        "works_attributes": [{
+            "description": f"Material withdrawn on notice {counter.notice.reference}", "kind": "article",
+            "infringing_urls_attributes": [{"url": settings.SITE_URL + counter.article.get_absolute_url()}],
+            "copyrighted_urls_attributes": []}],
+        "entity_notice_roles_attributes": [
+            {"name": "recipient", "entity_attributes": _entity(settings.SITE_NAME, "organization",
+                                                               url=settings.SITE_URL)},
+            {"name": "sender", "entity_attributes": sender}],
+    }}
+
+
+def to_share_count(since: datetime | None = None) -> int:
+    return notices_to_share(since).count() + counter_notices_to_share(since).count()
+
+
+def bodies(since: datetime | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(reference, body) for every notice, then every counter-notice."""
     for notice in notices_to_share(since).iterator(chunk_size=200):
-        yield notice, notice_body(notice)
+        yield notice.reference, notice_body(notice)
+    for counter in counter_notices_to_share(since).iterator(chunk_size=200):
+        yield counter.reference, counter_notice_body(counter)

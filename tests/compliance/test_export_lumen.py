@@ -101,3 +101,22 @@ def test_problems_name_what_lumen_would_not_take():
     for expected in ("notice.claimant_email", "notice.type", "notice.action_taken", "work.url", "role 'claimant'",
                      "entity kind 'person'", "entity.email"):
         assert any(p.startswith(expected) for p in found), found
+
+
+def test_a_counter_notice_is_shared_as_lumens_counternotice_without_contact_details(notices, tmp_path):
+    from compliance.services.counter_notices import CounterNoticeInput, receive_counter_notice
+
+    article = notices["whole"].items.get().matches.get().article
+    counter = receive_counter_notice(article_slug=article.slug, now=DAY5, data=CounterNoticeInput(
+        kind="counter_notice", name="Olena Publisher", email="desk@outlet.example", address="1 Press Lane, Lviv",
+        phone="+380 32 000 0000", explanation="Licensed; write to desk@outlet.example or call +380 32 000 0000.",
+        signature="Olena Publisher", mistake_statement=True, jurisdiction_consent=True)).counter_notice
+
+    body = _export(tmp_path)[-1]
+
+    assert lumen.problems(body) == []
+    notice = body["notice"]
+    assert (notice["type"], notice["action_taken"]) == ("Counternotice", "Unspecified")
+    assert counter.reference in notice["title"] and article.get_absolute_url() in json.dumps(notice)
+    text = json.dumps(body)
+    assert "desk@outlet.example" not in text and "+380 32" not in text and "Press Lane" not in text

@@ -6,13 +6,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from compliance.exports.lumen import bodies, notices_to_share, problems
+from compliance.exports.lumen import bodies, problems, to_share_count
 from compliance.exports.provenance import ExportArgumentError, parse_moment
 
 
 class Command(BaseCommand):
-    help = ("Write notices as JSON lines, each the body of Lumen's POST /notices, without claimants' "
-            "contact details.")
+    help = ("Write notices, then counter-notices, as JSON lines, each the body of Lumen's POST /notices, "
+            "without claimants' contact details.")
 
     def add_arguments(self, parser):
         parser.add_argument("--since", default="", help="only notices received on or after this date (YYYY-MM-DD)")
@@ -26,15 +26,15 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         out = Path(options["out"])
         partial = out.with_name(f".{out.name}.partial")
-        bar = tqdm(total=notices_to_share(since).count(), unit=" notices", desc="lumen", file=sys.stderr,
+        bar = tqdm(total=to_share_count(since), unit=" notices", desc="lumen", file=sys.stderr,
                    disable=options["no_progress"])
         written = 0
         try:
             with partial.open("w", encoding="utf-8") as file:
-                for notice, body in bodies(since):
+                for reference, body in bodies(since):
                     broken = problems(body)
                     if broken:
-                        raise CommandError(f"notice {notice.reference} would not fit Lumen: {broken[0]}")
+                        raise CommandError(f"{reference} would not fit Lumen: {broken[0]}")
                     file.write(json.dumps(body, ensure_ascii=False) + "\n")
                     written += 1
                     bar.update()
