@@ -66,7 +66,7 @@ class InvalidUrl(ValueError):
 
 
 def validate_url(raw: str) -> str:
-    if _in_normal_form(raw):
+    if _in_normal_form(raw) or _respelled_normal_form(raw):
         return raw
     return _validate(raw)[0]
 
@@ -74,7 +74,7 @@ def validate_url(raw: str) -> str:
 def normalise_url(raw: str) -> str:
     if _in_normal_form(raw):
         return raw
-    return _full_normalise(raw)
+    return _respelled_normal_form(raw) or _full_normalise(raw)
 
 
 @lru_cache(maxsize=CACHED_URLS)
@@ -114,6 +114,7 @@ _NORMAL_FORM = re.compile(
     rf"/(?:{_PATH_CHAR}+/)*{_PATH_CHAR}*"
     rf"(?:\?{_QUERY_PAIR}(?:&{_QUERY_PAIR})*)?"
 )
+_QUERY_PAIR_RE = re.compile(_QUERY_PAIR)
 _HOST_START = len("https://")
 _MAX_HOST_LENGTH = 253
 
@@ -138,6 +139,39 @@ def _in_normal_form(url: str) -> bool:
             if pairs != sorted(pairs):
                 return False
     return True
+
+
+# A URL in normal form as claimants respell it: the scheme in any case or http, the host in any
+# case, the default port (443, or 80 with http), tracking parameters of unreserved characters
+# anywhere in the query, a fragment (not a "#!" one, which url_normalize turns into a query).
+# Undone, these give a candidate that must pass _in_normal_form, or the full path decides.
+# tests/articles/test_urlnorm_fast_path.py holds it equal to the full path too.
+_FRAGMENT_CHAR = r"[A-Za-z0-9._~$&'()*+,;=:@/?!-]"
+_RESPELLED = re.compile(
+    r"(?P<scheme>[Hh][Tt][Tt][Pp][Ss]?)://(?P<host>[A-Za-z0-9.-]+)(?::(?P<port>443|80))?"
+    r"(?P<path>/[^?#]*)(?:\?(?P<query>[^#]*))?"
+    rf"(?:#(?!!){_FRAGMENT_CHAR}*)?"
+)
+
+
+def _respelled_normal_form(url: str) -> str | None:
+    """normalise_url(url) when url is a common respelling of a URL in normal form, else None."""
+    if len(url) > MAX_URL_LENGTH:
+        return None
+    match = _RESPELLED.fullmatch(url)
+    if not match:
+        return None
+    scheme, host, port, path, query = match.group("scheme", "host", "port", "path", "query")
+    if port == "80" and scheme.lower() != "http":
+        return None
+    kept = "&".join(param for param in query.split("&") if not _is_plain_tracker(param)) if query else ""
+    candidate = f"https://{host.lower()}{path}" + (f"?{kept}" if kept else "")
+    return candidate if _in_normal_form(candidate) else None
+
+
+def _is_plain_tracker(param: str) -> bool:
+    # Of unreserved characters only, so that neither library changes it before it is dropped.
+    return bool(_QUERY_PAIR_RE.fullmatch(param)) and _is_tracking(param)
 
 
 def url_key(raw: str) -> str:

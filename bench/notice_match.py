@@ -231,8 +231,8 @@ def serializer_seconds(body: NoticeBody) -> float:
 
 
 def warm_up() -> None:
-    """What a serving process has done before its first notice: load the URLconf (matching resolves
-    our article URLs with it) and open its database connection."""
+    """What a serving process has done before its first notice: load the URLconf (matching reads
+    our article route from it) and open its database connection."""
     from django.db import connection
     from django.urls import get_resolver
 

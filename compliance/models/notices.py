@@ -129,7 +129,8 @@ class NoticeItem(models.Model):
         REJECTED = "rejected", "Rejected"
         RESTORED = "restored", "Restored"
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="items")
+    # No index of its own: notice_item_position and notice_item_once both begin with notice_id.
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="items", db_index=False)
     position = models.PositiveIntegerField()
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.URL)
     url = models.URLField(max_length=2048, help_text="As the claimant gave it")
@@ -179,7 +180,9 @@ class NoticeItemMatch(models.Model):
     evidence_sha256 = models.CharField(max_length=64, help_text="Content hash of what was live at intake")
     evidence = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.MATCHED)
-    puid = models.CharField(max_length=64, unique=True, default=uuid.uuid4,
+    # Unique by constraint (match_puid_once), not unique=True, which on PostgreSQL adds a second,
+    # LIKE-only index that every notice's matches would fill and no query reads.
+    puid = models.CharField(max_length=64, default=uuid.uuid4,
                             help_text="Platform-unique id of the decision on this match (DSA)")
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -191,6 +194,7 @@ class NoticeItemMatch(models.Model):
                                     name="match_article_once"),
             models.UniqueConstraint(fields=["item", "asset"], condition=models.Q(asset__isnull=False),
                                     name="match_asset_once"),
+            models.UniqueConstraint(fields=["puid"], name="match_puid_once"),
             models.CheckConstraint(condition=models.Q(article__isnull=False) | models.Q(asset__isnull=False),
                                    name="match_has_a_target"),
         ]

@@ -1,9 +1,10 @@
-"""The fast path of `normalise_url` (URLs already in normal form) is the full path, not an approximation.
+"""The fast paths of `normalise_url` are the full path, not an approximation.
 
-`normalise_url` returns a URL that passes `_in_normal_form` unchanged, without calling the
-libraries; `_full_normalise` is the path every other URL takes. Each property below compares the
-two on URLs inside the fast-path shape and just outside it (one thing changed), outcome for
-outcome: the same URL, or the same `InvalidUrl` message.
+`normalise_url` returns a URL that passes `_in_normal_form` unchanged, and undoes the common
+respellings of such a URL (scheme, host case, default port, tracking parameters, fragment)
+without calling the libraries; `_full_normalise` is the path every other URL takes. Each property
+below compares the two on URLs inside the fast-path shapes and just outside them (one thing
+changed), outcome for outcome: the same URL, or the same `InvalidUrl` message.
 """
 
 import string
@@ -20,6 +21,7 @@ from articles.urlnorm import (
     _full_normalise,
     _in_normal_form,
     _NORMAL_FORM,
+    _respelled_normal_form,
     _validate,
     normalise_url,
     validate_url,
@@ -274,3 +276,133 @@ def test_the_fast_path_calls_no_library(monkeypatch):
     assert urlnorm.host_of(url) == "never-seen-before.example"
     with pytest.raises(AssertionError, match="library"):
         normalise_url("https://never-seen-before.example/A/./b")
+
+
+# --- respellings of a URL in normal form ----------------------------------------------------
+
+SCHEME_SPELLING = st.sampled_from(["https", "http", "HTTPS", "HTTP", "Https", "hTtP"])
+PORT_SPELLING = st.sampled_from(["", ":443", ":80", ":0443", ":080", ":8080", ":", ":443:80"])
+FRAGMENT_SPELLING = st.sampled_from(["", "#", "#top", "#comments", "#!/story/1", "#!", "#a=b&c", "#/x?y=1",
+                                     "#%20", "#é", "# x", "#a#b", "#~$'()*+,;:@-."])
+# Parameters that must not be dropped on the fast path: odd characters, no "=", names that only
+# look like trackers.
+ODD_PARAM = st.sampled_from(["utm_source=a%20b", "utm_source=a+b", "utm_source", "utm_source=é", "fbclid=a/b",
+                             "Utm_Medium=x", "utm%5Fsource=x", "xutm_source=1", "=", "", "a=b;c", "z=1"])
+
+
+def respell(url: str, draw) -> str:
+    """`url` (in normal form) with some of the respellings the fast path undoes, in any combination."""
+    rest = url[len("https://"):]
+    host, slash, path = rest.partition("/")
+    host = "".join(c.upper() if draw(st.booleans()) else c for c in host) if draw(st.booleans()) else host
+    base, _, query = ("/" + path).partition("?")
+    params = query.split("&") if query else []
+    for _ in range(draw(st.integers(0, 3))):
+        params.insert(draw(st.integers(0, len(params))), f"{draw(TRACKER)}={draw(VALUE)}")
+    query = "&".join(params)
+    return (f"{draw(SCHEME_SPELLING)}://{host}{draw(PORT_SPELLING)}{base}" + (f"?{query}" if params else "")
+            + draw(FRAGMENT_SPELLING))
+
+
+@st.composite
+def respelled(draw) -> str:
+    return respell(draw(st.one_of(IN_SHAPE, FROM_REGEX)), draw)
+
+
+@st.composite
+def respelled_and_one_step_outside(draw) -> str:
+    url = respell(draw(IN_SHAPE), draw)
+    base, mark, fragment = url.partition("#")
+    change = draw(st.sampled_from(["param", "path", "host", "whitespace", "userinfo", "length"]))
+    if change == "param":
+        glue = "&" if "?" in base else "?"
+        return base + glue + draw(ODD_PARAM) + mark + fragment
+    if change == "path":
+        return insert_in_path(base, draw(st.integers(0, 10_000)), draw(st.sampled_from(
+            ["%7E", "%41", "./", "../", "/", ";", "é", " ", "|", "%"]))) + mark + fragment
+    if change == "host":
+        start = base.index("://") + 3
+        host_end = base.find("/", start)
+        return base[:start] + draw(HOST_SPELLING) + base[host_end:] + mark + fragment
+    if change == "whitespace":
+        return draw(st.sampled_from([" ", "\t", "\n"])) + url + draw(st.sampled_from(["", " ", "\r\n"]))
+    if change == "userinfo":
+        start = base.index("://") + 3
+        return base[:start] + "user@" + base[start:] + mark + fragment
+    return url + "#" + "a" * (MAX_URL_LENGTH - len(url) + draw(st.integers(-2, 2)))
+
+
+@PROPERTY
+@given(respelled())
+def test_respelled_urls_normalise_as_the_full_path_does(url):
+    assert_same(url)
+
+
+@PROPERTY
+@given(respelled_and_one_step_outside())
+def test_respelled_urls_just_outside_the_shape_normalise_as_the_full_path_does(url):
+    assert_same(url)
+
+
+@PROPERTY
+@given(st.builds(compose, HOST.filter(lambda host: "--" not in host), PATH, st.just("")), SCHEME_SPELLING,
+       st.sampled_from(["", ":443"]), st.sampled_from(["", "?utm_source=rss", "?fbclid=IwAR0abc&gclid=x"]),
+       st.sampled_from(["", "#", "#comments"]))
+def test_the_respelling_path_is_taken_for_common_respellings(url, scheme, port, trackers, fragment):
+    # Otherwise the properties above would compare the full path with itself.
+    if any(segment in (".", "..") for segment in url.split("/")[3:]):
+        return
+    host_end = url.index("/", len("https://"))
+    spelled = f"{scheme}://{url[len('https://'):host_end].upper()}{port}{url[host_end:]}{trackers}{fragment}"
+    assert _respelled_normal_form(spelled) == url == _full_normalise(spelled)
+
+
+@pytest.mark.parametrize("url, normal", [
+    ("HTTPS://Edition.CNN.example:443/2022/05/16/europe/kharkiv-counteroffensive/index.html"
+     "?utm_source=twitter&fbclid=IwAR0abc#comments",
+     "https://edition.cnn.example/2022/05/16/europe/kharkiv-counteroffensive/index.html"),
+    ("http://example.com/a", "https://example.com/a"),
+    ("http://example.com:80/a", "https://example.com/a"),
+    ("http://example.com:443/a", "https://example.com/a"),
+    ("https://EXAMPLE.com/a/", "https://example.com/a/"),
+    ("https://example.com/a?utm_source=rss&utm_medium=email", "https://example.com/a"),
+    ("https://example.com/a?id=1&utm_source=rss&page=2", "https://example.com/a?id=1&page=2"),
+    ("https://example.com/a?utm_source=rss&id=1#top", "https://example.com/a?id=1"),
+    ("https://example.com/a#", "https://example.com/a"),
+    ("https://example.com/a?", "https://example.com/a"),
+])
+def test_common_respellings_take_the_respelling_path(url, normal):
+    assert _respelled_normal_form(url) == normal == _full_normalise(url)
+    assert normalise_url(url) == normal and validate_url(url) == url
+
+
+@pytest.mark.parametrize("url", [
+    "https://example.com:80/a",  # 80 is not https's default port
+    "https://example.com:0443/a",
+    "https://example.com/a#!/story/1",  # url_normalize turns it into a query
+    "https://example.com/a?page=2&id=1#x",  # the query is sorted
+    "https://example.com/a?utm_source=a%20b",
+    "https://example.com/a?utm_source",
+    "https://XN--bcher-kva.example/",
+    "https://Example.com./a",
+    "https://user@Example.com/a",
+    " http://example.com/a",
+    "ftp://example.com/a",
+    "https://example.com/a?utm_source=rss&&id=1",
+])
+def test_other_spellings_take_the_full_path(url):
+    assert _respelled_normal_form(url) is None
+    assert_same(url)
+
+
+def test_the_respelling_path_calls_no_library(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a library was called on the respelling path")
+
+    monkeypatch.setattr(urlnorm, "canonicalize_url", refuse)
+    monkeypatch.setattr(urlnorm, "_url_normalize_steps", refuse)
+    url = "HTTP://Never-Seen-Before.example:80/2026/11/25/respelled.html?utm_source=rss&id=7#top"
+    assert normalise_url(url) == "https://never-seen-before.example/2026/11/25/respelled.html?id=7"
+    assert validate_url(url) == url
+    with pytest.raises(AssertionError, match="library"):
+        normalise_url("HTTP://Never-Seen-Before.example:80/A/./b")

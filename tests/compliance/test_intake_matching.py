@@ -1,12 +1,22 @@
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import Resolver404, resolve, set_script_prefix
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles.models import Article
+from articles.urlnorm import normalise_url
 from compliance.models import AuditEntry, Notice, NoticeItem, NoticeItemMatch, OutboundMessage
 from compliance.services.intake import receive_notice
+from compliance.services.matching import _text_array, our_article_slug
 from tests.compliance.intake_helpers import submission
+from tests.conftest import postgres_only
 from tests.factories import ArticleFactory, AssetFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +147,92 @@ def test_references_are_unique_and_status_tokens_are_stored_only_as_digests():
     assert len({r.notice.reference for r in received}) == 20
     for r in received:
         assert r.status_token not in r.notice.status_token_digest and len(r.status_token) >= 40
+
+
+def _slug_by_resolve(normalised_url: str) -> str:
+    """What our_article_slug answered when it asked Django's resolve() about every URL."""
+    parts = urlsplit(normalised_url)
+    if parts.hostname not in settings.PUBLIC_HOSTS:
+        return ""
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return ""
+    return match.kwargs.get("slug", "") if match.view_name == "articles:detail" else ""
+
+
+OUR_SPELLINGS = [
+    "https://worldtimetodays.example/articles/ukrainian-army-secures-kharkiv/",
+    "HTTP://WorldTimeToDays.example:80/articles/ukrainian-army-secures-kharkiv/?utm_source=rss#top",
+    "https://www.worldtimetodays.example/articles/ukrainian-army-secures-kharkiv/",
+    "https://worldtimetodays.example/articles/ukrainian-army-secures-kharkiv",
+    "https://worldtimetodays.example/articles/ukrainian-army-secures-kharkiv/?page=2",
+    "https://worldtimetodays.example/articles/./ukrainian-army-secures-kharkiv/",
+    "https://worldtimetodays.example/articles/x/../ukrainian-army-secures-kharkiv/",
+    "https://worldtimetodays.example/articles/ukrainian%2Darmy/",
+    "https://worldtimetodays.example/articles/Ukrainian_Army_2022/",
+    "https://worldtimetodays.example/articles/ukrainian-army/photos/",
+    "https://worldtimetodays.example/articles/",
+    "https://worldtimetodays.example/articles//",
+    "https://worldtimetodays.example/Articles/ukrainian-army/",
+    "https://worldtimetodays.example/articles/украина/",
+    "https://worldtimetodays.example/articles/a.b/",
+    "https://worldtimetodays.example:8443/articles/ukrainian-army/",
+    "https://worldtimetodays.example/takedown/",
+    "https://worldtimetodays.example/api/v1/notices/",
+    "https://127.0.0.1/articles/ukrainian-army/",
+    "https://elsewhere.example/articles/ukrainian-army-secures-kharkiv/",
+    "https://m.worldtimetodays.example/articles/ukrainian-army-secures-kharkiv/",
+]
+
+
+@pytest.mark.parametrize("url", OUR_SPELLINGS)
+def test_our_article_pages_are_recognised_as_django_resolves_them(url):
+    normalised = normalise_url(url)
+
+    assert our_article_slug(normalised) == _slug_by_resolve(normalised)
+
+
+def test_our_article_page_in_any_spelling_gives_its_slug():
+    assert {our_article_slug(normalise_url(url)) for url in OUR_SPELLINGS[:3]} == {"ukrainian-army-secures-kharkiv"}
+
+
+PATH_PIECES = st.sampled_from(["articles", "articles/", "/", "a-slug", "A_Slug-2", "%2D", ".", "..", "x.y", "é",
+                               "takedown", "api", "v1", "?", ";", "~", "admin", ""])
+
+
+@hypothesis_settings(max_examples=300, deadline=None, database=None)
+@given(st.sampled_from(["worldtimetodays.example", "www.worldtimetodays.example", "127.0.0.1",
+                        "elsewhere.example", "worldtimetodays.example:8443"]),
+       st.lists(PATH_PIECES, max_size=5).map(lambda pieces: "/" + "/".join(pieces)))
+def test_any_url_is_recognised_as_django_resolves_it(host, path):
+    url = f"https://{host}{path}"
+
+    assert our_article_slug(url) == _slug_by_resolve(url)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+def test_article_pages_on_an_address_are_recognised_as_django_resolves_them(settings, host):
+    settings.PUBLIC_HOSTS = [host]
+    url = normalise_url(f"https://{'[::1]' if host == '::1' else host}/articles/ukrainian-army-secures-kharkiv/")
+
+    assert our_article_slug(url) == _slug_by_resolve(url) == "ukrainian-army-secures-kharkiv"
+
+
+def test_article_pages_are_recognised_as_resolve_does_under_a_script_prefix():
+    url = "https://worldtimetodays.example/articles/ukrainian-army-secures-kharkiv/"
+    set_script_prefix("/mounted/")
+    try:
+        assert our_article_slug(url) == _slug_by_resolve(url) == "ukrainian-army-secures-kharkiv"
+    finally:
+        set_script_prefix("/")
+
+
+@postgres_only("the array literal is PostgreSQL's")
+def test_lookup_values_reach_postgresql_unchanged():
+    values = ["report-1-kharkiv", "a" * 64, "", "NULL", 'say "hi"', "back\\slash", "{braces}", "a,b", " pad ", "é"]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::text[]", [_text_array(values)])
+
+        assert cursor.fetchone()[0] == values

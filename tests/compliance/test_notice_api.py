@@ -5,8 +5,14 @@ import threading
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from compliance.api.serializers import ItemSerializer
 
 from compliance.models import AuditEntry, Notice, NoticeItem
 from tests.conftest import postgres_only
@@ -182,3 +188,78 @@ def test_two_identical_requests_racing_make_one_notice(sender, corpus):
 
     assert codes == [201, 201]
     assert Notice.objects.count() == 1
+
+
+# --- items: the plain path gives what DRF's nested serializer gives --------------------------
+
+EDGE_TEXT = ["https://worldtimetodays.example/articles/a/", "  https://outlet.example/a.html \n", "", " ",
+             "javascript:alert(1)", "url", "domain", "URL", "a\x00b", "https://bücher.example/", "\ud800",
+             "x" * 2000, "x" * 2001, "y" * 2048, "y" * 2049, " " + "z" * 2048 + " "]
+EDGE_VALUES = [*EDGE_TEXT, None, 0, 7, True, [], ["https://a.example/"], {}, {"url": "https://a.example/"}]
+TEXT = st.one_of(st.sampled_from(EDGE_TEXT), st.text(max_size=12))
+VALUE = st.one_of(TEXT, st.none(), st.integers(), st.booleans(), st.lists(st.integers(), max_size=1),
+                  st.dictionaries(st.just("url"), TEXT, max_size=1))
+ITEM = st.one_of(
+    st.dictionaries(st.sampled_from(["url", "scope", "original_url", "note", "extra"]), VALUE),
+    st.fixed_dictionaries({"url": TEXT}, optional={"scope": st.sampled_from(["url", "domain", "", "URL", None, 1]),
+                                                   "original_url": VALUE, "note": VALUE}),
+    VALUE)
+
+
+def _items_outcome(serializer: serializers.BaseSerializer) -> tuple[bool, object]:
+    valid = serializer.is_valid()
+    return valid, [dict(item) for item in serializer.validated_data] if valid else serializer.errors
+
+
+@hypothesis_settings(max_examples=400, deadline=None, database=None)
+@given(st.lists(ITEM, max_size=4))
+def test_items_validate_as_the_nested_serializer_does(items):
+    nested = serializers.ListSerializer(child=ItemSerializer(), data=items)
+
+    assert _items_outcome(ItemSerializer(many=True, data=items)) == _items_outcome(nested)
+
+
+@pytest.mark.parametrize("field", ["url", "scope", "original_url", "note"])
+@pytest.mark.parametrize("value", EDGE_VALUES, ids=range(len(EDGE_VALUES)))
+def test_each_odd_value_of_each_field_validates_as_the_nested_serializer_does(field, value):
+    for item in ({"url": "https://outlet.example/a.html", field: value}, {field: value}):
+        nested = serializers.ListSerializer(child=ItemSerializer(), data=[item])
+
+        assert _items_outcome(ItemSerializer(many=True, data=[item])) == _items_outcome(nested)
+
+
+def test_items_of_plain_strings_skip_the_nested_serializer(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("ItemSerializer was asked")
+
+    monkeypatch.setattr(ItemSerializer, "run_validation", refuse)
+    items = [{"url": " https://outlet.example/a.html "}, {"url": "outlet.example", "scope": "domain", "note": None},
+             {"url": "https://outlet.example/b.html", "original_url": "https://source.example/b", "note": "p. 2"}]
+    serializer = ItemSerializer(many=True, data=items)
+
+    assert serializer.is_valid()
+    assert [dict(item) for item in serializer.validated_data] == [
+        {"url": "https://outlet.example/a.html", "scope": "url", "original_url": "", "note": ""},
+        {"url": "outlet.example", "scope": "domain", "original_url": "", "note": None},
+        {"url": "https://outlet.example/b.html", "scope": "url", "original_url": "https://source.example/b",
+         "note": "p. 2"}]
+    with pytest.raises(AssertionError, match="asked"):
+        ItemSerializer(many=True, data=[{"url": ""}]).is_valid()
+
+
+def test_each_bad_item_is_named_by_position_and_field(api, corpus):
+    body = _load(corpus, "api-single.json")
+    body["items"] = [{"url": "https://outlet.example/a.html"}, {"url": " "}, {"scope": "domain"},
+                     {"url": "https://outlet.example/b.html", "scope": "page"}, "https://outlet.example/c.html",
+                     {"url": "x" * 2049}]
+
+    errors = _post(api, body).json()["items"]
+
+    assert errors == {
+        "1": {"url": ["This field may not be blank."]},
+        "2": {"url": ["This field is required."]},
+        "3": {"scope": ['"page" is not a valid choice.']},
+        "4": {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]},
+        "5": {"url": ["Ensure this field has no more than 2048 characters."]},
+    }
+    assert Notice.objects.count() == 0
