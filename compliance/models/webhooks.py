@@ -7,7 +7,7 @@ from django.utils import timezone
 class WebhookEndpoint(models.Model):
     """Where a withdrawal must propagate: the CMS, a CDN purge, the sitemap."""
 
-    EVENTS = ["article.withdrawn", "article.restored", "asset.withdrawn"]
+    EVENTS = ["article.withdrawn", "article.restored", "asset.withdrawn", "asset.restored"]
 
     name = models.CharField(max_length=100, unique=True)
     url = models.URLField(max_length=500)
