@@ -41,10 +41,10 @@ def insert_rows_returning_ids(model: type[models.Model], rows: list[Row]) -> Non
 
 def _next_ids(model: type[models.Model], count: int) -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, count],
-        )
+        # The sequence's name is looked up once, not once per id.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column])
+        (sequence,) = cursor.fetchone()
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
         return [pk for (pk,) in cursor.fetchall()]
 
 
