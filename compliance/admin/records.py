@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from compliance.admin.base import ReadOnlyAdmin
+from compliance.admin.base import PersonalDataAdmin, ReadOnlyAdmin
 from compliance.models import (AuditEntry, AuditVerification, Decision, InboundMessage, OutboundMessage, SlaBreach,
                                SlaDeadline, SlaPolicy, WebhookDelivery, WebhookEndpoint)
 
@@ -22,12 +22,13 @@ class AuditVerificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(ReadOnlyAdmin):
+class InboundMessageAdmin(PersonalDataAdmin):
     list_display = ["received_at", "subject", "header_from", "kind", "role", "dkim", "notice"]
     list_filter = ["kind", "role", "dkim", "via"]
     search_fields = ["=message_id", "=notice__reference"]
     exclude = ["raw"]
     readonly_fields = ["raw_text"]
+    personal_fields = ("raw_text", "header_from", "envelope_from", "authentication_results")
     show_full_result_count = False
 
     @admin.display(description="Raw message (as text, never rendered)")
@@ -36,10 +37,11 @@ class InboundMessageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(ReadOnlyAdmin):
+class OutboundMessageAdmin(PersonalDataAdmin):
     list_display = ["created_at", "purpose", "to_address", "subject", "state", "attempts", "sent_at"]
     list_filter = ["purpose", "state"]
     search_fields = ["=message_id", "=notice__reference"]
+    personal_fields = ("to_address", "body")
     show_full_result_count = False
 
 

@@ -293,3 +293,21 @@ def test_the_notice_page_shows_articles_that_look_like_the_reported_one(client, 
     page = client.get(_page(notice)).content.decode()
 
     assert "look like the one reported" in page and copy.title in page
+
+
+def test_mail_records_hide_personal_data_from_auditors_and_log_reviewers_looks(client, django_user_model):
+    from compliance.services.mail_intake import store_inbound
+
+    raw = (b"From: Marta <legal@kyivindependent.example>\r\nSubject: Removal request\r\n"
+           b"Message-ID: <pd1@kyivindependent.example>\r\n\r\nPlease remove " + PRIMARY.encode())
+    message = store_inbound(raw, via="file").message
+    page = reverse("admin:compliance_inboundmessage_change", args=[message.pk])
+    verified_login(client, _staff(django_user_model, "audrey", roles.AUDITOR))
+
+    assert "legal@kyivindependent.example" not in client.get(page).content.decode()
+    assert "legal@kyivindependent.example" not in client.get(
+        reverse("admin:compliance_inboundmessage_changelist")).content.decode()
+
+    verified_login(client, _staff(django_user_model, "rita", roles.REVIEWER))
+    assert "legal@kyivindependent.example" in client.get(page).content.decode()
+    assert PersonalDataAccess.objects.filter(detail__startswith="inbound message").count() == 1
