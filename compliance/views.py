@@ -12,7 +12,8 @@ from compliance.models import CounterNotice, Notice
 from compliance.ratelimit import client_address, over_limit
 from compliance.selectors import notice_for_status_token, status_items
 from compliance.services.confirmation import confirm_email, notice_for_confirmation
-from compliance.services.counter_notices import contested_decision, receive_counter_notice
+from compliance.services.counter_notices import (contested_decision, may_complain, receive_claimant_complaint,
+                                                 receive_counter_notice)
 from compliance.services.intake import receive_notice
 from compliance.services.references import token_digest
 
@@ -52,13 +53,27 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 @never_cache
+@csrf_protect
 def takedown_status(request: HttpRequest, token: str) -> HttpResponse:
+    """The claimant's private page; a rejection can be complained about here (DSA Art. 20)."""
     notice = notice_for_status_token(token)
     if notice is None:
         raise Http404("No such request")
+    now, error = timezone.now(), ""
+    if request.method == "POST":
+        try:
+            receive_claimant_complaint(notice_id=notice.pk, explanation=request.POST.get("explanation", "")[:10_000],
+                                       now=now, client_ip=client_address(request) or None)
+        except IllegalTransition as exc:
+            error = str(exc).capitalize() + "."
+        else:
+            return redirect(f"{request.path}?complained=1")
     return _private(render(request, "compliance/takedown_status.html", {
         "notice": notice, "items": status_items(notice), "new": request.GET.get("new") == "1",
-        "now": timezone.now()}))
+        "complained": request.GET.get("complained") == "1", "now": now, "complaint_error": error,
+        "may_complain": may_complain(notice, now=now),
+        "complaints": notice.counter_notices.filter(kind=CounterNotice.Kind.CLAIMANT_COMPLAINT)},
+        status=400 if error else 200))
 
 
 def takedown_confirm(request: HttpRequest, token: str) -> HttpResponse:

@@ -35,6 +35,7 @@ class CounterNoticeAdmin(ReadOnlyAdmin):
             path("<int:pk>/restore/", view(self.restore_view), name="compliance_counternotice_restore"),
             path("<int:pk>/uphold/", view(self.uphold_view), name="compliance_counternotice_uphold"),
             path("<int:pk>/sued/", view(self.sued_view), name="compliance_counternotice_sued"),
+            path("<int:pk>/reopen/", view(self.reopen_view), name="compliance_counternotice_reopen"),
         ] + super().get_urls()
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None,
@@ -53,7 +54,8 @@ class CounterNoticeAdmin(ReadOnlyAdmin):
             **self.admin_site.each_context(request), "opts": self.opts, "title": counter.reference,
             "counter": counter, "personal": personal, "history": audit_history_of(counter).order_by("seq"),
             "can_decide": is_open and request.user.has_perm(DECIDE),
-            "can_restore": is_open and request.user.has_perm(OVERRIDE),
+            "can_restore": is_open and counter.article_id is not None and request.user.has_perm(OVERRIDE),
+            "claimant_complaint": counter.kind == CounterNotice.Kind.CLAIMANT_COMPLAINT,
             "form": form or ReasonsForm(prefix="reasons")})
 
     def _posted(self, request: HttpRequest, pk: int, permission: str) -> CounterNotice:
@@ -92,3 +94,9 @@ class CounterNoticeAdmin(ReadOnlyAdmin):
         return self._run(request, counter, lambda: counter_notices.record_claimant_sued(
             counter_notice_id=counter.pk, by=f"user:{request.user.pk}", now=timezone.now(),
             note=request.POST.get("note", "")), f"{counter.reference}: court action recorded; the content stays down.")
+
+    def reopen_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        counter = self._posted(request, pk, DECIDE)
+        return self._run(request, counter, lambda: counter_notices.reopen_rejected(
+            counter_notice_id=counter.pk, by=f"user:{request.user.pk}", now=timezone.now()),
+            f"{counter.reference}: the rejected items are back in the queue; decide them on the notice.")

@@ -17,12 +17,14 @@ class CounterNotice(models.Model):
     class Kind(models.TextChoices):
         COUNTER_NOTICE = "counter_notice", "Counter-notice (DMCA 512(g))"
         COMPLAINT = "complaint", "Complaint about a decision (DSA Art. 20)"
+        CLAIMANT_COMPLAINT = "claimant_complaint", "Claimant's complaint about a rejection (DSA Art. 20)"
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Received; claimant told"
         CLAIMANT_SUED = "claimant_sued", "Claimant went to court"
         RESTORED = "restored", "Restored"
-        UPHELD = "upheld", "Withdrawal upheld"
+        UPHELD = "upheld", "Decision upheld"
+        REOPENED = "reopened", "Rejection reversed: items back in the queue"
 
     OPEN_STATUSES = (Status.RECEIVED,)
 
@@ -31,7 +33,8 @@ class CounterNotice(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="counter_notices")
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="counter_notices")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="counter_notices", help_text="Empty for a claimant's complaint")
 
     # Personal data of the objector: erasable; the audit log holds only its hash.
     name = models.CharField(max_length=200)

@@ -153,7 +153,9 @@ def _settle_notice(notice: Notice) -> None:
 
 def _tell_both(notice: Notice, counter: CounterNotice, what: str, reasons: Reasons | None) -> None:
     context = {"counter": counter, "notice": notice, "what": what, "reasons": reasons}
-    for to, reference in ((notice.claimant_email, notice.reference), (counter.email, counter.reference)):
+    recipients = {notice.claimant_email.lower(): notice.reference}
+    recipients.setdefault(counter.email.lower(), counter.reference)  # a claimant's own complaint: one mail
+    for to, reference in recipients.items():
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.DECISION, to=to,
                    subject=f"[{reference}] Decision on the {counter.get_kind_display().lower()}",
                    template="compliance/mail/counter_notice_decision.txt", context=context)
@@ -185,6 +187,8 @@ def restore_contested(*, counter_notice_id: int, reasons: Reasons, by: str, now:
         raise IllegalTransition("a restore needs a statement of reasons")
     with transaction.atomic():
         notice, counter = _locked(counter_notice_id, "restore")
+        if counter.article is None:
+            raise IllegalTransition("a claimant's complaint is about a rejection: reopen the items instead")
         matches = _contested_matches(notice, counter.article)
         list(NoticeItem.objects.select_for_update().filter(pk__in={m.item_id for m in matches}).order_by("pk"))
         decisions = []
@@ -226,7 +230,81 @@ def uphold_contested(*, counter_notice_id: int, reasons: Reasons, by: str, now: 
             territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500])
         cancelled = _close(counter, Status.UPHELD, by=by, now=now, outcome="withdrawal upheld")
         _settle_notice(notice)
-        _tell_both(notice, counter, "The withdrawal stands.", reasons)
+        _tell_both(notice, counter, "The rejection stands." if counter.kind == Kind.CLAIMANT_COMPLAINT
+                   else "The withdrawal stands.", reasons)
         record(action="counter_notice.upheld", target=counter, actor=by, at=now, data={
             "notice": notice.reference, "decision": decision.pk, "deadlines_cancelled": cancelled})
     return decision
+
+
+# --- the claimant's side: a complaint about a rejection (DSA Art. 20) ----------------------------
+
+def latest_rejection(notice: Notice) -> Decision | None:
+    return notice.decisions.filter(action=Decision.Action.REJECT).order_by("-decided_at", "-pk").first()
+
+
+def may_complain(notice: Notice, *, now: datetime) -> bool:
+    rejection = latest_rejection(notice)
+    open_complaint = notice.counter_notices.filter(kind=Kind.CLAIMANT_COMPLAINT,
+                                                   status__in=CounterNotice.OPEN_STATUSES).exists()
+    return bool(rejection) and not open_complaint and now <= rejection.decided_at + timedelta(
+        days=settings.COMPLAINT_WINDOW_DAYS)
+
+
+def receive_claimant_complaint(*, notice_id: int, explanation: str, now: datetime,
+                               client_ip: str | None = None) -> CounterNotice:
+    """The claimant asks us to look again at items we rejected; it goes back to the queue."""
+    if not explanation.strip():
+        raise IllegalTransition("say why the rejection was wrong")
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        earlier = notice.counter_notices.filter(kind=Kind.CLAIMANT_COMPLAINT,
+                                                status__in=CounterNotice.OPEN_STATUSES).first()
+        if earlier:
+            return earlier
+        if not may_complain(notice, now=now):
+            raise IllegalTransition("nothing of this request was rejected in the last six months")
+        _, token_digest = new_status_token()  # the claimant follows it on the notice's own status page
+        counter = CounterNotice.objects.create(
+            reference=new_counter_reference(now), status_token_digest=token_digest, kind=Kind.CLAIMANT_COMPLAINT,
+            notice=notice, article=None, name=notice.claimant_name, organisation=notice.claimant_organisation,
+            email=notice.claimant_email, email_digest=notice.claimant_email_digest, explanation=explanation,
+            signature=notice.claimant_name, client_ip=client_ip, received_at=now)
+        previous = notice.status
+        if notice.status in (Notice.Status.DECIDED, Notice.Status.CLOSED):
+            notice.status = Notice.Status.IN_REVIEW
+            notice.save(update_fields=["status"])
+        queue_mail(notice=notice, purpose=OutboundMessage.Purpose.COUNTER_NOTICE, to=notice.claimant_email,
+                   subject=f"[{notice.reference}] We received your complaint {counter.reference}",
+                   template="compliance/mail/claimant_complaint_received.txt",
+                   context={"notice": notice, "counter": counter})
+        record(action="counter_notice.received", target=counter, actor="claimant:web", at=now, data={
+            "kind": counter.kind, "notice": notice.reference, "from": previous, "to": notice.status})
+    return counter
+
+
+def reopen_rejected(*, counter_notice_id: int, by: str, now: datetime) -> int:
+    """The complaint is upheld: the rejected items go back to the queue, to be decided again."""
+    with transaction.atomic():
+        notice, counter = _locked(counter_notice_id, "reopen the rejected items")
+        if counter.kind != Kind.CLAIMANT_COMPLAINT:
+            raise IllegalTransition("only a claimant's complaint reopens rejected items")
+        items = list(NoticeItem.objects.select_for_update().filter(notice=notice, state=NoticeItem.State.REJECTED)
+                     .prefetch_related("matches").order_by("pk"))
+        for item in items:
+            matches = [m for m in item.matches.all() if m.state == NoticeItemMatch.State.REJECTED]
+            for match in matches:
+                match.state, match.decided_at = NoticeItemMatch.State.MATCHED, None
+            NoticeItemMatch.objects.bulk_update(matches, ["state", "decided_at"])
+            item.state = NoticeItem.State.MATCHED if item.matches.all() else NoticeItem.State.UNMATCHED
+            item.decided_at = None
+        NoticeItem.objects.bulk_update(items, ["state", "decided_at"])
+        _close(counter, Status.REOPENED, by=by, now=now, outcome="rejection reversed")
+        if notice.status != Notice.Status.IN_REVIEW:
+            notice.status = Notice.Status.IN_REVIEW
+            notice.save(update_fields=["status"])
+        _tell_both(notice, counter, "Your complaint was upheld: the items we had rejected are being decided again.",
+                   None)
+        record(action="counter_notice.reopened", target=counter, actor=by, at=now,
+               data={"notice": notice.reference, "items": [item.pk for item in items]})
+    return len(items)

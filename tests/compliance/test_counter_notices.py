@@ -15,7 +15,7 @@ from compliance.models import CounterNotice, Notice, OutboundMessage, SlaDeadlin
 from compliance.outcomes import outcome_of_states
 from compliance.services.counter_notices import (CounterNoticeInput, receive_counter_notice, record_claimant_sued,
                                                  restore_contested)
-from compliance.services.decisions import Reasons, withdraw_items
+from compliance.services.decisions import Reasons, reject_items, withdraw_items
 from compliance.services.intake import receive_notice
 from compliance.services.sla_enforce import enforce
 from compliance.services.sla_sweep import sweep
@@ -193,3 +193,53 @@ def test_a_lead_restores_in_the_admin_and_a_reviewer_may_only_uphold(client, dja
     notice.refresh_from_db()
     assert notice.status == Notice.Status.DECIDED
     assert OutboundMessage.objects.filter(to_address="desk@outlet.example", purpose="decision").exists()
+
+
+def _rejected_notice(client):
+    ArticleFactory(primary=PRIMARY)
+    received = receive_notice(channel="web", submission=submission(PRIMARY))
+    notice = received.notice
+    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], by="user:1", now=timezone.now(),
+                 reasons=Reasons(explanation="The report is the publisher's own work."))
+    return notice, received.status_url.split("://", 1)[-1].split("/", 1)[1]
+
+
+def test_a_claimant_complains_about_a_rejection_and_a_reviewer_reopens_it(client, django_user_model):
+    notice, status_path = _rejected_notice(client)
+    status_url = "/" + status_path
+    assert "Disagree with our decision?" in client.get(status_url).content.decode()
+
+    response = client.post(status_url, {"explanation": "The report is ours: see our archive of 16 May."})
+    client.post(status_url, {"explanation": "Again."})
+
+    assert response.status_code == 302
+    complaint = CounterNotice.objects.get()
+    assert (complaint.kind, complaint.article) == ("claimant_complaint", None)
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.IN_REVIEW
+    assert "Disagree with our decision?" not in client.get(status_url).content.decode()
+
+    reviewer = django_user_model.objects.create_user("rita", is_staff=True)
+    reviewer.groups.add(Group.objects.get(name=roles.REVIEWER))
+    verified_login(client, reviewer)
+    page = client.get(reverse("admin:compliance_counternotice_change", args=[complaint.pk])).content.decode()
+    assert "Reopen the rejected items" in page and "Restore the content" not in page
+    client.post(reverse("admin:compliance_counternotice_reopen", args=[complaint.pk]))
+
+    item = notice.items.get()
+    assert item.state == "matched" and item.matches.get().state == "matched"
+    withdraw_items(notice_id=notice.pk, item_ids=[item.pk], reasons=REASONS, by="user:2", now=timezone.now())
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.DECIDED
+    assert OutboundMessage.objects.filter(to_address=notice.claimant_email, purpose="decision").count() == 3
+
+
+def test_there_is_nothing_to_complain_about_without_a_rejection(client):
+    ArticleFactory(primary=PRIMARY)
+    received = receive_notice(channel="web", submission=submission(PRIMARY))
+    status_url = "/" + received.status_url.split("://", 1)[-1].split("/", 1)[1]
+
+    assert "Disagree with our decision?" not in client.get(status_url).content.decode()
+    response = client.post(status_url, {"explanation": "Why?"})
+    assert response.status_code == 400 and "Nothing of this request was rejected" in response.content.decode()
+    assert not CounterNotice.objects.exists()
