@@ -34,6 +34,7 @@ BENCH_DB = "provenance_bench_export"
 ARTICLES, QUICK_ARTICLES = 1_000_000, 100_000
 NOTICES = 10_000
 GOAL_RATIO, GOAL_RSS_MB = 0.3, 200.0
+JSON_SAMPLE_ROWS = 100_000
 
 
 def run(context: Context) -> tuple[list[Result], str]:
@@ -64,8 +65,8 @@ def results(answer: dict[str, Any], loaded: dict[str, Any]) -> list[Result]:
                round(base["seconds"] / csv["seconds"], 2), "x", common),
         Result(f"{label}, peak RSS of the exporting process", GOAL_RSS_MB, answer["peak_rss_mb"], "MB", common,
                goal_kind=AT_MOST),
-        Result(f"{label}, export --format json (Python path, informational)", None,
-               round(rows / json_["seconds"]), "rows/s", {**json_, **common}, goal_kind=AT_LEAST),
+        Result(f"{label}, export --format json, first {json_['lines']:,} rows (Python path, informational)", None,
+               round(json_["lines"] / json_["seconds"]), "rows/s", {**json_, **common}, goal_kind=AT_LEAST),
     ]
 
 
@@ -146,7 +147,7 @@ def _baseline(out) -> int:
     return lines
 
 
-def _export(fmt: str):
+def _export(fmt: str, *, stop_after: int | None = None):
     from compliance.exports.provenance import ExportFilter
     from compliance.exports.provenance_stream import chunks
 
@@ -155,6 +156,8 @@ def _export(fmt: str):
         for chunk in chunks(fmt, ExportFilter(), personal_data=False):
             out.write(chunk.data)
             rows += chunk.rows
+            if stop_after and rows >= stop_after:
+                break
         return rows
     return write
 
@@ -185,8 +188,9 @@ def worker(argv: list[str]) -> dict[str, Any]:
     expect("rows in the csv export", csv["lines"], rows)
     expect("rows in the baseline", baseline["lines"], rows)
     peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    json_ = _timed(_export("json"))
-    expect("rows in the json export", json_["lines"], rows)
+    # The Python path's rate, on a sample: all 1.2M rows would take a third of make bench's 10 minutes.
+    json_ = _timed(_export("json", stop_after=JSON_SAMPLE_ROWS))
+    expect("at least the sample in the json export", json_["lines"] >= min(rows, JSON_SAMPLE_ROWS), True)
     if rows == 0:
         raise BenchError("nothing was loaded")
     return {"rows": rows, "baseline": baseline, "csv": csv, "json": json_, "peak_rss_mb": peak,
