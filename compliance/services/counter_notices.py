@@ -128,7 +128,7 @@ def _locked(counter_notice_id: int, *doing: str) -> tuple[Notice, CounterNotice]
     if notice_id is None:
         raise NotFound(f"no counter-notice with id {counter_notice_id}")
     notice = Notice.objects.select_for_update().get(pk=notice_id)
-    counter = CounterNotice.objects.select_for_update().select_related("article").get(pk=counter_notice_id)
+    counter = CounterNotice.objects.select_for_update(of=("self",)).select_related("article").get(pk=counter_notice_id)
     if counter.status not in CounterNotice.OPEN_STATUSES:
         who = f" by {counter.decided_by}" if counter.decided_by else ""
         raise IllegalTransition(f"{counter.reference} was already settled ({counter.get_status_display().lower()}"
