@@ -20,6 +20,7 @@ from types import ModuleType
 from tqdm import tqdm
 
 import article_import
+import image_gate
 import mail_store
 import notice_match
 import provenance_export
@@ -28,7 +29,8 @@ import staydown
 from common import ROOT, BenchError, Context, machine, record
 
 BENCHMARKS: dict[str, ModuleType] = {module.NAME: module for module in (article_import, notice_match, mail_store,
-                                                                       sla_sweep, staydown, provenance_export)}
+                                                                       sla_sweep, staydown, provenance_export,
+                                                                       image_gate)}
 
 
 def run(names: list[str], context: Context) -> bool:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "anymail",
     "articles",
     "compliance",
+    "imagerights",
 ]
 
 MIDDLEWARE = [
@@ -294,3 +295,25 @@ PUBLIC_HOSTS = sorted(
     | {SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()}
 )
 MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1])
+
+# --- Image files and their rights (imagerights) --------------------------------------------
+# PEM file of C2PA trust anchors: a manifest is proof only when its signer chains to one of them.
+IMAGERIGHTS_C2PA_TRUST_ANCHORS = os.environ.get("IMAGERIGHTS_C2PA_TRUST_ANCHORS", "")
+# Parsers of untrusted files run in a subprocess with these limits; a file is given up after so many tries.
+IMAGERIGHTS_PARSE_SECONDS = int(os.environ.get("IMAGERIGHTS_PARSE_SECONDS", "20"))
+IMAGERIGHTS_PARSE_MEMORY_BYTES = int(os.environ.get("IMAGERIGHTS_PARSE_MEMORY_BYTES", str(1024 * 1024 * 1024)))
+IMAGERIGHTS_PARSE_MAX_ATTEMPTS = 3
+IMAGERIGHTS_MAX_PIXELS = 60_000_000
+# Stay-down for photos: pHash Hamming distance at or under which a copy is the same photo (see bench/README.md).
+IMAGERIGHTS_PHASH_THRESHOLD = int(os.environ.get("IMAGERIGHTS_PHASH_THRESHOLD", "8"))
+IMAGERIGHTS_MAX_WARC_RECORD_BYTES = 50 * 1024 * 1024
+# Called as handler(article=, matches=[(asset id, PhotoMatch)], actor=) when an ingested picture copies a
+# withdrawn photo; compliance plugs its hold in here. Empty: nothing is held on photos yet.
+IMAGERIGHTS_PHOTO_MATCH_HANDLER = os.environ.get("IMAGERIGHTS_PHOTO_MATCH_HANDLER", "")
+# Downloads of assets (ingest_article --fetch-assets): limits, and the SSRF guard's explicit exceptions.
+FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES", str(25 * 1024 * 1024)))
+FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", "10"))
+FETCH_MAX_REDIRECTS = 5
+FETCH_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/tiff", "image/avif", "image/heic"]
+FETCH_ALLOWED_ADDRESSES = env_list("FETCH_ALLOWED_ADDRESSES", "")  # e.g. "127.0.0.1" in tests only
+FETCH_USER_AGENT = "WorldTimeTodays-Provenance/1.0 (+takedown compliance)"

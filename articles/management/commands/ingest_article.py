@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "Ingest one HTML page as an article, with its assets and provenance."
 
     def add_arguments(self, parser):
-        parser.add_argument("page", type=Path, help="the HTML file")
+        parser.add_argument("page", type=Path, nargs="?", help="the HTML file (not with --warc)")
         where = parser.add_mutually_exclusive_group()
         where.add_argument("--source-url", help="the primary source's URL, as given")
         where.add_argument("--primary-source-unknown", action="store_true",
@@ -18,22 +18,40 @@ class Command(BaseCommand):
         parser.add_argument("--translated-from", default="", help="ISO 639-1 of the original")
         parser.add_argument("--translation-engine", default="")
         parser.add_argument("--by", default="cli:ingest_article", help="actor recorded in provenance")
+        parser.add_argument("--warc", type=Path, help="read the page and its pictures from this web capture")
+        parser.add_argument("--url", help="the page's URL in the capture (default: its first HTML page)")
+        parser.add_argument("--fetch-assets", action="store_true",
+                            help="download pictures the capture lacks (size, time, type and address limits)")
 
     def handle(self, *args, **options):
-        if not options["source_url"] and not options["primary_source_unknown"]:
+        if bool(options["page"]) == bool(options["warc"]):
+            raise CommandError("give either the HTML file or --warc CAPTURE")
+        if not options["source_url"] and not options["primary_source_unknown"] and not options["warc"]:
             raise CommandError("no source URL: give --source-url URL, or --primary-source-unknown")
         if options["translation_engine"] and not options["translated_from"]:
             raise CommandError("--translation-engine needs --translated-from")
         try:
-            html = options["page"].read_bytes()
+            html = options["page"].read_bytes() if options["page"] else None
         except OSError as exc:
             raise CommandError(f"cannot read {options['page']}: {exc.strerror}") from None
         try:
-            result = ingest_page(
-                html=html, source_url=options["source_url"], final_url=options["final_url"],
-                translated_from=options["translated_from"].lower(),
-                translation_engine=options["translation_engine"], actor=options["by"],
-            )
+            if options["warc"] or options["fetch_assets"]:
+                from imagerights.services.asset_files import CaptureError, ingest_with_files
+
+                try:
+                    result = ingest_with_files(
+                        html=html, warc=options["warc"], page_url=options["url"], fetch_assets=options["fetch_assets"],
+                        source_url=options["source_url"], primary_source_unknown=options["primary_source_unknown"],
+                        final_url=options["final_url"], translated_from=options["translated_from"].lower(),
+                        translation_engine=options["translation_engine"], actor=options["by"])
+                except CaptureError as exc:
+                    raise CommandError(str(exc)) from None
+            else:
+                result = ingest_page(
+                    html=html, source_url=options["source_url"], final_url=options["final_url"],
+                    translated_from=options["translated_from"].lower(),
+                    translation_engine=options["translation_engine"], actor=options["by"],
+                )
         except IngestError as exc:
             raise CommandError(str(exc)) from None
         article = result.article
