@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Asset
@@ -32,6 +33,8 @@ def _asset(asset: Asset) -> dict[str, Any]:
         data["copyrightHolder"] = _party(asset.rights_holder.name)
     if asset.license:
         data["license"] = asset.license
+    for extra in settings.ARTICLES_ASSET_JSONLD_EXTRAS:
+        data.update(import_string(extra)(asset))
     return data
 
 

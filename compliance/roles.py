@@ -16,6 +16,7 @@ MODELS = {
                    "inboundmessage", "inboundattachment", "outboundmessage", "slapolicy", "sladeadline",
                    "slabreach", "decision", "webhookendpoint", "webhookdelivery", "counternotice",
                    "senderrestriction", "trustedflagger", "sourcestanding", "personaldataaccess"],
+    "imagerights": ["storedfile", "assetfile", "rightsreading", "rightsconflict"],
 }
 _VIEW_ALL = [f"{app}.view_{model}" for app, models in MODELS.items() for model in models]
 

@@ -309,7 +309,10 @@ IMAGERIGHTS_PHASH_THRESHOLD = int(os.environ.get("IMAGERIGHTS_PHASH_THRESHOLD", 
 IMAGERIGHTS_MAX_WARC_RECORD_BYTES = 50 * 1024 * 1024
 # Called as handler(article=, matches=[(asset id, PhotoMatch)], actor=) when an ingested picture copies a
 # withdrawn photo; compliance plugs its hold in here. Empty: nothing is held on photos yet.
-IMAGERIGHTS_PHOTO_MATCH_HANDLER = os.environ.get("IMAGERIGHTS_PHOTO_MATCH_HANDLER", "")
+IMAGERIGHTS_PHOTO_MATCH_HANDLER = os.environ.get("IMAGERIGHTS_PHOTO_MATCH_HANDLER",
+                                                 "compliance.staydown.photos.hold_for_withdrawn_photos")
+# Callables adding facts to each asset's JSON-LD (articles never imports the apps that know them).
+ARTICLES_ASSET_JSONLD_EXTRAS = ["imagerights.selectors.picture_jsonld"]
 # Downloads of assets (ingest_article --fetch-assets): limits, and the SSRF guard's explicit exceptions.
 FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES", str(25 * 1024 * 1024)))
 FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", "10"))

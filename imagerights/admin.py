@@ -28,11 +28,17 @@ class RightsConflictAdmin(ReadOnlyAdmin):
     ordering = ["state", "-created_at"]
     actions = ["keep_effective", "take_other"]
 
-    @admin.action(description="Resolve: keep the effective value (the weightier witness)", permissions=["change"])
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # resolved only by the actions, through the service
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("compliance.decide_notice")
+
+    @admin.action(description="Resolve: keep the effective value (the weightier witness)", permissions=["decide"])
     def keep_effective(self, request: HttpRequest, queryset: QuerySet[RightsConflict]) -> None:
         self._resolve(request, queryset, keep_effective=True)
 
-    @admin.action(description="Resolve: take the other witness's value", permissions=["change"])
+    @admin.action(description="Resolve: take the other witness's value", permissions=["decide"])
     def take_other(self, request: HttpRequest, queryset: QuerySet[RightsConflict]) -> None:
         self._resolve(request, queryset, keep_effective=False)
 

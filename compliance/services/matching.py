@@ -26,10 +26,11 @@ from articles.importing.bulk import insert_rows, insert_rows_returning_ids
 from articles.models import Article, Asset, SourceDomain
 from articles.urlnorm import host_aliases
 from compliance.models import Notice, NoticeItem, NoticeItemMatch
+from imagerights.services.image_gate import copies_of_many
 
 How = NoticeItemMatch.How
 # One match per item and target; the most specific way of matching wins.
-RANK = {How.ASSET_URL: 0, How.EXACT_URL: 1, How.PRIMARY_SOURCE: 2, How.DOMAIN: 3}
+RANK = {How.ASSET_URL: 0, How.EXACT_URL: 1, How.PRIMARY_SOURCE: 2, How.DOMAIN: 3, How.IMAGE_HASH: 4}
 # What an article match's evidence needs, after the column it was found by.
 ARTICLE_VALUES = ("id", "status", "title", "content_sha256")
 # The article page's route takes its slug with Django's slug converter.
@@ -162,14 +163,25 @@ def _deduplicated(found: list[Found]) -> list[Found]:
     return list(best.values())
 
 
+def _photo_copies(found: list[Found]) -> list[Found]:
+    """A photo named by its URL is the same photo wherever else we show it, resized or recompressed:
+    each copy is a match too, for a person to decide (never withdrawn automatically)."""
+    named = [match for match in found if match.how == How.ASSET_URL]
+    copies = copies_of_many({match.asset_id for match in named})
+    return [Found(match.ref, How.IMAGE_HASH, copy.article_id, copy.asset_id, copy.file_sha256,
+                  {"copy_of_asset": match.asset_id, "phash_distance": copy.distance})
+            for match in named for copy in copies.get(match.asset_id, [])]
+
+
 def _find(items: list[Item]) -> list[Found]:
-    return _deduplicated(_url_matches([i for i in items if i.scope == NoticeItem.Scope.URL])
-                         + _domain_matches([i for i in items if i.scope == NoticeItem.Scope.DOMAIN]))
+    found = (_url_matches([i for i in items if i.scope == NoticeItem.Scope.URL])
+             + _domain_matches([i for i in items if i.scope == NoticeItem.Scope.DOMAIN]))
+    return _deduplicated(found + _photo_copies(found))
 
 
 def _match_row(match: Found, item_id: int, now: datetime) -> dict[str, Any]:
     return {"item_id": item_id, "article_id": match.article_id, "asset_id": match.asset_id, "how": match.how,
-            "score": 1.0, "evidence_sha256": match.evidence_sha256, "evidence": match.evidence,
+            "score": 1.0 - match.evidence.get("phash_distance", 0) / 64, "evidence_sha256": match.evidence_sha256, "evidence": match.evidence,
             "state": NoticeItemMatch.State.MATCHED, "puid": str(uuid.uuid4()), "created_at": now,
             "decided_at": None}
 

@@ -131,3 +131,54 @@ def withdrawn_matches_for_article(article_id: int) -> list[tuple[int, PhotoMatch
         if match is not None and match.asset_id != asset_id:
             found.append((asset_id, match))
     return found
+
+
+@dataclass(frozen=True)
+class Copy:
+    asset_id: int
+    article_id: int
+    file_sha256: str
+    distance: int
+
+
+def copies_of_many(asset_ids: set[int]) -> dict[int, list[Copy]]:
+    """For each asset, every other asset showing the same photo (SHA-256, or pHash within the threshold).
+    A handful of queries plus one band probe per stored picture, whatever the number of assets."""
+    if not asset_ids:
+        return {}
+    links = list(AssetFile.objects.filter(asset_id__in=asset_ids).values_list("asset_id", "file_id", "file__sha256",
+                                                                               "file__phash"))
+    own = dict(Asset.objects.filter(pk__in=asset_ids).exclude(file_sha256="").values_list("id", "file_sha256"))
+    near: dict[int, dict[int, int]] = {}  # asset -> {file id: distance}
+    digests: dict[int, set[str]] = {asset_id: {sha} for asset_id, sha in own.items()}
+    for asset_id, file_id, sha256, phash in links:
+        near.setdefault(asset_id, {})[file_id] = 0
+        digests.setdefault(asset_id, set()).add(sha256)
+        if phash is not None:
+            for other, d in near_files(phash):
+                near[asset_id][other] = min(d, near[asset_id].get(other, d))
+    file_ids = {file_id for found in near.values() for file_id in found}
+    all_digests = {sha for shas in digests.values() for sha in shas}
+    by_file: dict[int, list[tuple[int, int, str]]] = {}
+    for asset_id, article_id, file_id, sha256 in (AssetFile.objects.filter(file_id__in=file_ids)
+                                                  .values_list("asset_id", "asset__article_id", "file_id",
+                                                               "file__sha256")):
+        by_file.setdefault(file_id, []).append((asset_id, article_id, sha256))
+    by_digest: dict[str, list[tuple[int, int]]] = {}
+    for asset_id, article_id, sha256 in (Asset.objects.filter(file_sha256__in=all_digests)
+                                         .values_list("id", "article_id", "file_sha256")):
+        by_digest.setdefault(sha256, []).append((asset_id, article_id))
+    copies: dict[int, list[Copy]] = {}
+    for asset_id in asset_ids:
+        found: dict[int, Copy] = {}
+        for file_id, d in near.get(asset_id, {}).items():
+            for other, article_id, sha256 in by_file.get(file_id, []):
+                if other != asset_id and (other not in found or d < found[other].distance):
+                    found[other] = Copy(other, article_id, sha256, d)
+        for sha256 in digests.get(asset_id, ()):
+            for other, article_id in by_digest.get(sha256, []):
+                if other != asset_id:
+                    found[other] = Copy(other, article_id, sha256, 0)
+        if found:
+            copies[asset_id] = sorted(found.values(), key=lambda c: (c.distance, c.asset_id))
+    return copies

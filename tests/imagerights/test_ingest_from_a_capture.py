@@ -112,3 +112,46 @@ def test_a_captured_copy_of_a_withdrawn_photo_is_handed_to_the_configured_handle
     [(article_id, [(asset_id, match)])] = HANDED
     assert Article.objects.get(pk=article_id).assets.get(kind="photo").pk == asset_id
     assert match.asset_id == withdrawn.pk and match.distance <= 8
+
+
+def test_with_the_default_handler_a_copy_of_a_withdrawn_photo_is_held_and_audited(tmp_path, seed_page_bytes, client):
+    from PIL import Image
+
+    from compliance.models import AuditEntry
+    from imagerights.services.asset_files import link_file
+    from imagerights.services.readings import read_asset_file
+    from tests.factories import AssetFactory
+    from tests.imagerights.pictures import jpeg, photo
+
+    original = photo(91)
+    withdrawn = AssetFactory(status="withdrawn")
+    data = jpeg(original)
+    stored = link_file(withdrawn, data=data, content_type="image/jpeg", origin="warc", url="https://x.example/b.jpg",
+                       actor="t")
+    read_asset_file(asset=withdrawn, stored=stored, data=data, actor="t")
+    capture = write_warc(tmp_path / "copy.warc.gz", [
+        (PAGE_URL, "text/html", seed_page_bytes),
+        (PHOTO_URL, "image/jpeg", jpeg(original.resize((300, 200), Image.LANCZOS), quality=60))])
+
+    call_command("ingest_article", "--warc", str(capture))
+
+    article = Article.objects.exclude(pk=withdrawn.article_id).get()
+    assert article.status == "held" and f"withdrawn from article {withdrawn.article_id}" in article.status_reason
+    entry = AuditEntry.objects.get(action="article.held", object_id=str(article.pk))
+    assert '"how":"image_hash"' in entry.payload
+    assert client.get(article.get_absolute_url()).status_code != 200
+
+
+def test_the_public_pages_json_ld_carries_what_the_file_says(client):
+    from imagerights.services.asset_files import link_file
+    from imagerights.services.readings import read_asset_file
+    from tests.factories import AssetFactory
+
+    asset = AssetFactory()
+    data = with_iptc_xmp(photo_jpeg(74), copyright_notice="© 2022 Getty Images")
+    stored = link_file(asset, data=data, content_type="image/jpeg", origin="warc", url=asset.original_url, actor="t")
+    read_asset_file(asset=asset, stored=stored, data=data, actor="t")
+
+    page = client.get(asset.article.get_absolute_url()).content.decode()
+
+    assert '"copyrightNotice": "\\u00a9 2022 Getty Images"' in page or '"copyrightNotice": "© 2022 Getty Images"' in page

@@ -68,3 +68,27 @@ def test_band_probes_cover_every_hash_within_the_threshold():
         assert distance(base, near) == 9
         assert any(band in probes[i] for i, band in enumerate(bands_of(near)))
     assert [len(p) for p in probes] == [14, 14, 14, 14, 13]
+
+
+def test_a_notice_naming_one_image_url_matches_every_copy_of_that_photo():
+    from PIL import Image
+
+    from compliance.services.intake import receive_notice
+    from imagerights.services.asset_files import link_file
+    from imagerights.services.readings import read_asset_file
+    from tests.compliance.intake_helpers import submission
+    from tests.factories import AssetFactory
+    from tests.imagerights.pictures import jpeg, photo
+
+    original = photo(92)
+    named, copy, other = AssetFactory(), AssetFactory(), AssetFactory()
+    for asset, picture in ((named, original), (copy, original.resize((320, 213), Image.LANCZOS)), (other, photo(3))):
+        data = jpeg(picture, quality=70)
+        stored = link_file(asset, data=data, content_type="image/jpeg", origin="fetch", url=asset.original_url,
+                           actor="t")
+        read_asset_file(asset=asset, stored=stored, data=data, actor="t")
+
+    notice = receive_notice(channel="web", submission=submission(named.original_url)).notice
+
+    matches = {(m.how, m.asset_id) for m in notice.items.get().matches.all()}
+    assert matches == {("asset_url", named.pk), ("image_hash", copy.pk)}
