@@ -2,11 +2,11 @@
 
     python bench/run.py                        # every benchmark (what `make bench` runs)
     python bench/run.py --only import          # one of them: import, notice_match, mail_store, sla_sweep,
-                                               # staydown, provenance_export
+                                               # staydown, provenance_export, image_gate
     python bench/run.py --quick                # smaller inputs, for development
 
 One module per benchmark (bench/article_import.py, bench/notice_match.py, bench/mail_store.py,
-bench/sla_sweep.py, bench/staydown.py, bench/provenance_export.py),
+bench/sla_sweep.py, bench/staydown.py, bench/provenance_export.py, bench/image_gate.py),
 each with `run(context) -> (results, database version)`; bench/common.py holds what they share.
 """
 
