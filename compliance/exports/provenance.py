@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from articles.models import Article, Asset, Source
 from compliance.models import Decision, NoticeItemMatch
+from imagerights.models import RightsReading
 
 CHUNK = 2000
 REDACTED = "[redacted]"
@@ -153,6 +154,26 @@ class DecisionRef:
                 + (" pending_review" if self.pending_review else ""))
 
 
+@dataclass(frozen=True)
+class ReadingRef:
+    """What a picture's own file said (imagerights): IPTC/XMP, or C2PA with its signer and state."""
+
+    witness: str
+    state: str
+    creator: str
+    rights_holder: str
+    copyright_notice: str
+    ai_label: str
+    signer: str
+    signer_issuer: str
+    input_sha256: str
+    read_at: datetime
+
+    def data(self) -> dict[str, str]:
+        return {name: iso(value) if isinstance(value, datetime) else value
+                for name, value in self.__dict__.items() if value}
+
+
 @dataclass
 class ProvenanceRow:
     record: str
@@ -179,6 +200,7 @@ class ProvenanceRow:
     withdrawal_reference: str
     notices: list[NoticeRef] = field(default_factory=list)
     decisions: list[DecisionRef] = field(default_factory=list)
+    readings: list[ReadingRef] = field(default_factory=list)
 
     def flat(self) -> dict[str, str | int | None]:
         """One CSV line's cells (lists joined by '; ' in code-point order, as COPY's COLLATE "C" does)."""
@@ -226,6 +248,7 @@ def iter_rows(filters: ExportFilter, *, personal_data: bool) -> Iterator[Provena
             "credit_line", "license", "display", "status", "article__published_at", "withdrawn_at",
             "withdrawal_reference")):
         notices, decisions = _affecting(Q(asset_id__in=[s["id"] for s in chunk]), "asset_id", personal_data)
+        readings = _readings([s["id"] for s in chunk])
         for s in chunk:
             yield ProvenanceRow(
                 "asset", s["article_id"], s["id"], f"{prefix}{s['article__slug']}/", s["article__title"],
@@ -233,7 +256,17 @@ def iter_rows(filters: ExportFilter, *, personal_data: bool) -> Iterator[Provena
                 s["article__source__name"] or "", [s["creator__name"]] if s["creator__name"] else [],
                 s["rights_holder__name"] or "", s["credit_line"], s["license"], "", s["display"], "", "",
                 s["status"], s["article__published_at"], None, s["withdrawn_at"], s["withdrawal_reference"],
-                notices.get(s["id"], []), decisions.get(s["id"], []))
+                notices.get(s["id"], []), decisions.get(s["id"], []), readings.get(s["id"], []))
+
+
+def _readings(asset_ids: list[int]) -> dict[int, list[ReadingRef]]:
+    found: dict[int, list[ReadingRef]] = defaultdict(list)
+    for asset_id, *values in (RightsReading.objects.filter(asset_id__in=asset_ids).order_by("asset_id", "read_at", "id")
+                              .values_list("asset_id", "witness", "state", "creator", "rights_holder",
+                                           "copyright_notice", "ai_label", "signer", "signer_issuer", "input_sha256",
+                                           "read_at")):
+        found[asset_id].append(ReadingRef(*values))
+    return found
 
 
 def _chunks(rows: QuerySet) -> Iterator[list[dict]]:

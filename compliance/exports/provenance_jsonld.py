@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from compliance.exports.provenance import DecisionRef, NoticeRef, ProvenanceRow, iso
+from compliance.exports.provenance import DecisionRef, NoticeRef, ProvenanceRow, ReadingRef, iso
 
 CONTEXT = {
     "prov": "http://www.w3.org/ns/prov#",
@@ -96,7 +96,31 @@ def row_node(row: ProvenanceRow) -> dict[str, Any]:
             "prov:wasInformedBy": decisions}
     elif decisions:
         node["prov:wasInfluencedBy"] = decisions
+    if row.readings:
+        node.setdefault("prov:wasInfluencedBy", []).extend(
+            _reading(reading, iri, n) for n, reading in enumerate(row.readings))
     return node
+
+
+def _reading(reading: ReadingRef, iri: str, n: int) -> dict[str, Any]:
+    """Reading the picture file's own rights metadata: an activity that used the file's bytes."""
+    activity: dict[str, Any] = {
+        "@id": f"{iri}#reading-{n}", "@type": "prov:Activity", "schema:name": f"{reading.witness} reading",
+        "prov:used": {"@id": f"urn:sha256:{reading.input_sha256}"}, "prov:endedAtTime": _time(reading.read_at),
+        "schema:description": reading.state}
+    if reading.signer:
+        signer = _agent(reading.signer, "Organization")
+        if reading.signer_issuer:
+            signer["schema:parentOrganization"] = _agent(reading.signer_issuer, "Organization")
+        activity["prov:wasAssociatedWith"] = signer
+    for key, value in (("schema:copyrightHolder", reading.rights_holder), ("schema:creator", reading.creator)):
+        if value:
+            activity[key] = _agent(value, "Organization" if key == "schema:copyrightHolder" else "Person")
+    if reading.copyright_notice:
+        activity["schema:copyrightNotice"] = reading.copyright_notice
+    if reading.ai_label:
+        activity["schema:digitalSourceType"] = f"ai-{reading.ai_label}"
+    return activity
 
 
 def _translation(row: ProvenanceRow, iri: str) -> dict[str, Any]:

@@ -108,7 +108,8 @@ def _json_lines(filters: ExportFilter, personal_data: bool) -> Iterator[tuple[by
                             for n in sorted(set(row.notices))],
                 "decisions": [{"reference": d.reference, "action": d.action, "decided_at": d.decided_at.isoformat(),
                                "actor": d.actor, "automated": d.automated, "pending_review": d.pending_review}
-                              for d in sorted(set(row.decisions))]}
+                              for d in sorted(set(row.decisions))],
+                "readings": [reading.data() for reading in row.readings]}
         del data["claimants"]
         yield separator + json.dumps(data, ensure_ascii=False).encode(), 1
         separator = b",\n"

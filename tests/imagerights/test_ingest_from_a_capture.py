@@ -155,3 +155,29 @@ def test_the_public_pages_json_ld_carries_what_the_file_says(client):
     page = client.get(asset.article.get_absolute_url()).content.decode()
 
     assert '"copyrightNotice": "\\u00a9 2022 Getty Images"' in page or '"copyrightNotice": "© 2022 Getty Images"' in page
+
+
+def test_the_seed_capture_s_photo_facts_are_in_the_prov_o_export(tmp_path, seed_page_bytes, trusted):
+    import io
+
+    import rdflib
+
+    capture = write_warc(tmp_path / "seed.warc.gz", [(PAGE_URL, "text/html; charset=utf-8", seed_page_bytes),
+                                                     (PHOTO_URL, "image/jpeg", getty_photo(trusted))])
+    call_command("ingest_article", "--warc", str(capture))
+    out = tmp_path / "provenance.jsonld"
+    call_command("export_provenance", "--format", "jsonld", "--out", str(out), "--no-progress", stdout=io.StringIO())
+
+    graph = rdflib.Graph().parse(data=out.read_text(), format="json-ld")
+    rows = graph.query("""
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX schema: <https://schema.org/>
+        SELECT ?witness ?state ?holder ?signer WHERE {
+            ?asset prov:wasInfluencedBy ?reading ; schema:contentUrl ?url .
+            ?reading a prov:Activity ; schema:name ?witness ; schema:description ?state ;
+                     schema:copyrightHolder [ schema:name ?holder ] .
+            OPTIONAL { ?reading prov:wasAssociatedWith [ schema:name ?signer ] }
+        }""")
+    facts = {(str(w), str(s), str(h), str(g) if g else "") for w, s, h, g in rows}
+    assert ("c2pa reading", "trusted", "Getty Images", "Getty Images Content Credentials") in facts
+    assert {w for w, *_ in facts} >= {"c2pa reading", "iptc_xmp reading"}
