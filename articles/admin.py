@@ -18,8 +18,8 @@ class SourceDomainInline(admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "language", "policy", "takedown_email"]
-    list_filter = ["policy", "country", "language"]
+    list_display = ["name", "country", "language", "policy", "rehost_pictures", "takedown_email"]
+    list_filter = ["policy", "rehost_pictures", "country", "language"]
     search_fields = ["name", "domains__host"]
     inlines = [SourceDomainInline]
 

@@ -42,6 +42,8 @@ class Source(models.Model):
     language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1")
     takedown_email = models.EmailField(blank=True)
     policy = models.CharField(max_length=20, choices=Policy.choices, default=Policy.ALLOWED)
+    rehost_pictures = models.BooleanField(
+        default=False, help_text="Serve its pictures from our stored copy instead of linking to theirs")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -7,11 +7,13 @@ from compliance.metrics import metrics
 from compliance.reports.views import compliance_report
 from config.health import healthz
 from config.two_factor import enrol
+from imagerights.views import picture
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="articles:list", permanent=False)),
     path("articles/", include("articles.urls")),
     path("takedown/", include("compliance.urls")),
+    path("pictures/<str:sha256>", picture, name="picture"),
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics, name="metrics"),
     path("api/v1/", include("articles.api.urls")),
