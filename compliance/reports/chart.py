@@ -13,7 +13,7 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 40
 
 def time_to_action_svg(days: list[Day], *, promise_hours: float = 24.0) -> str:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    top_value = max([promise_hours * 1.25] + [d.median_hours for d in days])
+    top_value = max([promise_hours * 1.25] + [d.median_hours * 1.1 for d in days])
 
     def y(hours: float) -> float:
         return TOP + plot_h - plot_h * hours / top_value
@@ -40,7 +40,8 @@ def time_to_action_svg(days: list[Day], *, promise_hours: float = 24.0) -> str:
                          f'{day.day:%d %b}</text>')
     parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(promise_hours):.1f}" y2="{y(promise_hours):.1f}" '
                  f'stroke="#c62828" stroke-dasharray="6 4"/>'
-                 f'<text x="{LEFT + plot_w - 4}" y="{y(promise_hours) - 4:.1f}" text-anchor="end" fill="#c62828">'
+                 f'<text x="{LEFT + plot_w - 4}" y="{y(promise_hours) - 4:.1f}" text-anchor="end" fill="#c62828" '
+                 f'stroke="#fafafa" stroke-width="4" paint-order="stroke" font-weight="bold">'
                  f'{promise_hours:g}-hour promise</text>')
     parts.append("</svg>")
     return "".join(parts)
