@@ -76,3 +76,15 @@ def test_notice_list_colours_time_left_by_escalation_step(client, django_user_mo
     for step, html in pages.items():
         assert f'class="sla sla-{step}"' in html
     assert "overdue 1 h 00 min" in pages["overdue"]
+
+
+def test_the_admin_index_leads_to_the_work(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    auditor = django_user_model.objects.create_user("audrey", is_staff=True)
+    auditor.groups.add(Group.objects.get(name="Auditor"))
+    verified_login(client, auditor)
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert "Review queue" in page and reverse("compliance-report") in page
