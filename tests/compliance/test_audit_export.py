@@ -75,3 +75,16 @@ def test_a_later_export_with_rewritten_or_shortened_history_does_not_extend_the_
     forged.write_text(json.dumps(first) + "\n")  # a consistent chain of its own, but not the same history
     with pytest.raises(CommandError, match="rewritten"):
         _verify(tmp_path, lines, "--extends", str(forged))
+
+
+def test_an_export_that_fails_midway_leaves_the_earlier_file_as_it_was(tmp_path):
+    from compliance.exports.files import written_whole
+
+    out = tmp_path / "log.jsonl"
+    out.write_text("earlier\n")
+    with pytest.raises(RuntimeError):
+        with written_whole(out) as file:
+            file.write("half of a new export\n")
+            raise RuntimeError("the database went away")
+
+    assert out.read_text() == "earlier\n" and [p.name for p in tmp_path.iterdir()] == ["log.jsonl"]

@@ -1,4 +1,3 @@
-import os
 import sys
 from pathlib import Path
 
@@ -6,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from compliance.exports.audit_log import export_lines
+from compliance.exports.files import written_whole
 from compliance.models import AuditEntry
 
 
@@ -18,20 +18,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, out: str, no_progress: bool, **options):
         target = Path(out)
-        partial = target.with_name(f".{target.name}.partial")
         bar = tqdm(total=AuditEntry.objects.count(), unit=" entries", desc="audit log", file=sys.stderr,
                    disable=no_progress)
         written = 0
         try:
-            with partial.open("w", encoding="utf-8") as file:
+            with written_whole(target) as file:
                 for line in export_lines():
                     file.write(line)
                     written += 1
                     bar.update()
-            os.replace(partial, target)
         except OSError as exc:
             raise CommandError(f"cannot write {target}: {exc.strerror}") from None
         finally:
             bar.close()
-            partial.unlink(missing_ok=True)
         self.stdout.write(f"{written} entries written to {target}")

@@ -1,11 +1,11 @@
 import json
-import os
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from compliance.exports.files import written_whole
 from compliance.exports.lumen import bodies, problems, to_share_count
 from compliance.exports.provenance import ExportArgumentError, parse_moment
 
@@ -25,12 +25,11 @@ class Command(BaseCommand):
         except ExportArgumentError as exc:
             raise CommandError(str(exc)) from None
         out = Path(options["out"])
-        partial = out.with_name(f".{out.name}.partial")
         bar = tqdm(total=to_share_count(since), unit=" notices", desc="lumen", file=sys.stderr,
                    disable=options["no_progress"])
         written = 0
         try:
-            with partial.open("w", encoding="utf-8") as file:
+            with written_whole(out) as file:
                 for reference, body in bodies(since):
                     broken = problems(body)
                     if broken:
@@ -38,10 +37,8 @@ class Command(BaseCommand):
                     file.write(json.dumps(body, ensure_ascii=False) + "\n")
                     written += 1
                     bar.update()
-            os.replace(partial, out)
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror}") from None
         finally:
             bar.close()
-            partial.unlink(missing_ok=True)
         self.stdout.write(f"{written} notices written to {out}")

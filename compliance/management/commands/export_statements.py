@@ -1,11 +1,11 @@
 import json
-import os
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from compliance.exports.files import written_whole
 from compliance.exports.provenance import ExportArgumentError, parse_moment
 from compliance.exports.statement_rules import call_problems, problems
 from compliance.exports.transparency_db import calls, decisions_to_state
@@ -26,23 +26,20 @@ class Command(BaseCommand):
         except ExportArgumentError as exc:
             raise CommandError(str(exc)) from None
         out = Path(options["out"])
-        partial = out.with_name(f".{out.name}.partial")
         bar = tqdm(total=decisions_to_state(since).count(), unit=" statements", desc="statements", file=sys.stderr,
                    disable=options["no_progress"])
         written = lines = 0
         try:
-            with partial.open("w", encoding="utf-8") as file:
+            with written_whole(out) as file:
                 for body, decisions in calls(since):
                     self._check(body, decisions)
                     file.write(json.dumps(body, ensure_ascii=False) + "\n")
                     written, lines = written + len(decisions), lines + 1
                     bar.update(len(decisions))
-            os.replace(partial, out)
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror}") from None
         finally:
             bar.close()
-            partial.unlink(missing_ok=True)
         self.stdout.write(f"{written} statements in {lines} calls written to {out}")
 
     @staticmethod
