@@ -17,7 +17,31 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class TakedownForm(forms.Form):
+class SignedPublicForm(forms.Form):
+    """A public form signed by typing one's name, with a honeypot for bots."""
+
+    NAME_FIELD = "name"
+
+    signature = forms.CharField(label="Electronic signature", max_length=200,
+                                help_text="Type your full name, exactly as above.")
+    website = forms.CharField(required=False, label="Leave this field empty")  # honeypot
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError("This request could not be accepted.")
+        return ""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        name, signature = data.get(self.NAME_FIELD, ""), data.get("signature", "")
+        if name and signature and signature.strip().strip("/").casefold() != name.strip().casefold():
+            self.add_error("signature", f"Type your full name exactly as in “{self.fields[self.NAME_FIELD].label}”.")
+        return data
+
+
+class TakedownForm(SignedPublicForm):
+    NAME_FIELD = "claimant_name"
+
     claimant_name = forms.CharField(label="Your full name", max_length=200)
     claimant_organisation = forms.CharField(label="Organisation", max_length=200, required=False)
     claimant_email = forms.EmailField(label="Email", help_text="We send a confirmation link here.")
@@ -42,14 +66,6 @@ class TakedownForm(forms.Form):
                                   help_text="Why this use is not authorised.")
     good_faith = forms.BooleanField(label=GOOD_FAITH, error_messages={"required": "This statement is required."})
     accuracy = forms.BooleanField(label=ACCURACY, error_messages={"required": "This statement is required."})
-    signature = forms.CharField(label="Electronic signature", max_length=200,
-                                help_text="Type your full name, exactly as above.")
-    website = forms.CharField(required=False, label="Leave this field empty")  # honeypot
-
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError("This request could not be accepted.")
-        return ""
 
     def clean(self) -> dict:
         data = super().clean()
@@ -58,9 +74,6 @@ class TakedownForm(forms.Form):
             self._items = self._valid_items(urls, domains)
         if data.get("acting_as") == Notice.ActingAs.AGENT and not data.get("acting_for_name", "").strip():
             self.add_error("acting_for_name", "Name the rights holder you act for.")
-        name, signature = data.get("claimant_name", ""), data.get("signature", "")
-        if name and signature and signature.strip().strip("/").casefold() != name.strip().casefold():
-            self.add_error("signature", "Type your full name exactly as in “Your full name”.")
         return data
 
     def _valid_items(self, urls: list[str], domains: list[str]) -> list[ValidItem]:
@@ -101,7 +114,7 @@ JURISDICTION = ("I consent to the jurisdiction of the Federal District Court for
                 "provided the notification or an agent of such person.")
 
 
-class CounterNoticeForm(forms.Form):
+class CounterNoticeForm(SignedPublicForm):
     kind = forms.ChoiceField(label="What are you filing", choices=CounterNotice.Kind.choices,
                              initial=CounterNotice.Kind.COUNTER_NOTICE, widget=forms.RadioSelect,
                              help_text="A counter-notice if you are the publisher and the removal was a mistake; "
@@ -116,14 +129,6 @@ class CounterNoticeForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 5}))
     mistake_statement = forms.BooleanField(label=MISTAKE, required=False)
     jurisdiction_consent = forms.BooleanField(label=JURISDICTION, required=False)
-    signature = forms.CharField(label="Electronic signature", max_length=200,
-                                help_text="Type your full name, exactly as above.")
-    website = forms.CharField(required=False, label="Leave this field empty")  # honeypot
-
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError("This request could not be accepted.")
-        return ""
 
     def clean(self) -> dict:
         data = super().clean()
@@ -134,9 +139,6 @@ class CounterNoticeForm(forms.Form):
                                   ("jurisdiction_consent", "A counter-notice needs this consent.")):
                 if name not in self.errors and not data.get(name):
                     self.add_error(name, message)
-        name, signature = data.get("name", ""), data.get("signature", "")
-        if name and signature and signature.strip().strip("/").casefold() != name.strip().casefold():
-            self.add_error("signature", "Type your full name exactly as in “Your full name”.")
         return data
 
     def counter_notice_input(self) -> CounterNoticeInput:
