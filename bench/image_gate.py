@@ -52,22 +52,6 @@ def results(answer: dict[str, Any]) -> list[Result]:
 
 # --- pictures ---------------------------------------------------------------------------
 
-def photo(seed: int, size: tuple[int, int] = (480, 320)):
-    """A picture with a photograph's low-frequency structure: a smooth colour field, shapes, grain."""
-    import numpy as np
-    from PIL import Image, ImageDraw
-
-    w, h = size
-    rng = np.random.default_rng(seed)
-    img = Image.fromarray(rng.integers(0, 256, size=(6, 9, 3), dtype=np.uint8), "RGB").resize(size, Image.BICUBIC)
-    draw, r = ImageDraw.Draw(img), random.Random(seed)
-    for _ in range(r.randint(4, 12)):
-        x0, y0 = r.randint(0, w), r.randint(0, h)
-        box = [x0, y0, x0 + r.randint(20, 200), y0 + r.randint(20, 150)]
-        (draw.ellipse if r.random() < .5 else draw.rectangle)(box, fill=tuple(r.randint(0, 255) for _ in range(3)))
-    return Image.fromarray(np.clip(np.asarray(img, float) + rng.normal(0, 12, size=(h, w, 3)), 0, 255).astype(np.uint8))
-
-
 def _recompressed(image, quality: int):
     from PIL import Image
 
@@ -100,6 +84,7 @@ def _hashes(seeds: range, progress: bool) -> tuple[list[int], dict[str, list[int
 
     from imagerights.services.hamming import to_signed
     from imagerights.services.perceptual import phash_int
+    from imagerights.synthetic import photo
 
     originals, copies = [], {kind: [] for kind in EDITS}
     for seed in tqdm(seeds, desc="photos", unit=" photo", disable=not progress, file=sys.stderr):

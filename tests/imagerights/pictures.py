@@ -5,33 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import random
 from dataclasses import dataclass
 
 import c2pa
-import numpy as np
 import pyexiv2
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from PIL import Image, ImageDraw
+from PIL import Image
+
+from imagerights.synthetic import photo
 
 DST = "http://cv.iptc.org/newscodes/digitalsourcetype/"
-
-
-def photo(seed: int, size: tuple[int, int] = (480, 320)) -> Image.Image:
-    """A picture with the low-frequency structure of a photograph, different for every seed."""
-    w, h = size
-    rng = np.random.default_rng(seed)
-    img = Image.fromarray(rng.integers(0, 256, size=(6, 9, 3), dtype=np.uint8), "RGB").resize(size, Image.BICUBIC)
-    draw, r = ImageDraw.Draw(img), random.Random(seed)
-    for _ in range(r.randint(4, 12)):
-        x0, y0 = r.randint(0, w), r.randint(0, h)
-        box = [x0, y0, x0 + r.randint(20, 200), y0 + r.randint(20, 150)]
-        (draw.ellipse if r.random() < .5 else draw.rectangle)(box, fill=tuple(r.randint(0, 255) for _ in range(3)))
-    noise = rng.normal(0, 12, size=(h, w, 3))
-    return Image.fromarray(np.clip(np.asarray(img, float) + noise, 0, 255).astype(np.uint8))
 
 
 def jpeg(image: Image.Image, quality: int = 90) -> bytes:
