@@ -12,8 +12,8 @@ import sys
 import time
 from typing import Any
 
-from common import (AT_MOST, BENCH, Context, Result, count_label, database_version, drop_indexes, fresh_database,
-                    manage, run_worker, worker_main)
+from common import (AT_MOST, BENCH, Context, Result, count_label, drop_indexes, migrated_database, run_worker,
+                    worker_main)
 
 NAME = "image_gate"
 BENCH_DB = "provenance_bench_images"
@@ -25,11 +25,7 @@ EDITS = ("resized", "recompressed", "cropped", "all three")
 
 
 def run(context: Context) -> tuple[list[Result], str]:
-    context.stage("database")
-    url = fresh_database(BENCH_DB)
-    database = database_version(url)
-    context.stage("migrate")
-    manage(url, "migrate", "--noinput", "--skip-checks")
+    url, database = migrated_database(BENCH_DB, context)
     context.stage("photos, store, gate")
     answer = run_worker(BENCH / "image_gate.py", ["--store", str(QUICK_STORE if context.quick else STORE)],
                         url=url, progress=context.progress)

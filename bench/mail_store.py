@@ -21,8 +21,8 @@ from email.policy import compat32
 from pathlib import Path
 from typing import Any
 
-from common import BENCH, BenchError, Context, Result, database_version, expect, fresh_database, manage, \
-    run_worker, worker_main
+from common import (BENCH, BenchError, Context, Result, expect, manage, migrated_database, run_worker,
+                    worker_main)
 
 NAME = "mail_store"
 BENCH_DB = "provenance_bench_mail"
@@ -35,11 +35,7 @@ def run(context: Context) -> tuple[list[Result], str]:
     mails = QUICK_MAILS if context.quick else MAILS
     if not sorted(CORPUS.glob("*.eml")):
         raise BenchError(f"no corpus mails in {CORPUS}")
-    context.stage("database")
-    url = fresh_database(BENCH_DB)
-    database = database_version(url)
-    context.stage("migrate")
-    manage(url, "migrate", "--noinput")
+    url, database = migrated_database(BENCH_DB, context)
     manage(url, "seed_demo")
     context.stage("store, then process")
     answer = run_worker(BENCH / "mail_store.py", ["--mails", str(mails), "--corpus", str(CORPUS)], url=url,

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from article_rows import ASSET_EVERY, CDN, OUR_HOST, TWIN_EVERY, Synthetic, load
-from common import AT_MOST, BENCH, BenchError, Context, Result, count_label, database_version, expect, \
-    fresh_database, manage, run_worker, worker_main
+from common import (AT_MOST, BENCH, BenchError, Context, Result, count_label, expect, migrated_database, run_worker,
+                    worker_main)
 
 NAME = "notice_match"
 BENCH_DB = "provenance_bench_intake"
@@ -39,11 +39,7 @@ SHARES = {"ours": 0.35, "primary": 0.30, "asset": 0.15}
 
 def run(context: Context) -> tuple[list[Result], str]:
     articles = QUICK_ARTICLES if context.quick else ARTICLES
-    context.stage("database")
-    url = fresh_database(BENCH_DB)
-    database = database_version(url)
-    context.stage("migrate")
-    manage(url, "migrate", "--noinput")
+    url, database = migrated_database(BENCH_DB, context)
     context.stage("load, then the notices")
     answer = run_worker(BENCH / "notice_match.py", ["--articles", str(articles), "--items", str(ITEMS),
                                                     "--runs", str(RUNS)], url=url, progress=context.progress)

@@ -26,8 +26,8 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from common import AT_LEAST, AT_MOST, BENCH, BenchError, Context, Result, copy_rows, count_label, \
-    database_version, expect, fresh_database, manage, run_worker, worker_main
+from common import (AT_LEAST, AT_MOST, BENCH, BenchError, Context, Result, copy_rows, count_label, expect,
+                    migrated_database, run_worker, worker_main)
 
 NAME = "provenance_export"
 BENCH_DB = "provenance_bench_export"
@@ -39,11 +39,7 @@ JSON_SAMPLE_ROWS = 100_000
 
 def run(context: Context) -> tuple[list[Result], str]:
     articles = QUICK_ARTICLES if context.quick else ARTICLES
-    context.stage("database")
-    url = fresh_database(BENCH_DB)
-    database = database_version(url)
-    context.stage("migrate")
-    manage(url, "migrate", "--noinput")
+    url, database = migrated_database(BENCH_DB, context)
     context.stage("load")
     loaded = run_worker(BENCH / "provenance_export.py", ["--load", "--articles", str(articles)], url=url,
                         progress=context.progress)

@@ -11,8 +11,8 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from common import (AT_MOST, BENCH, BenchError, Context, Result, copy_rows, count_label, database_version,
-                    fresh_database, manage, run_worker, worker_main)
+from common import (AT_MOST, BENCH, BenchError, Context, Result, copy_rows, count_label, migrated_database,
+                    run_worker, worker_main)
 
 NAME = "sla_sweep"
 BENCH_DB = "provenance_bench_sla"
@@ -25,11 +25,7 @@ BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/7")
 
 def run(context: Context) -> tuple[list[Result], str]:
     sizes = QUICK_SIZES if context.quick else SIZES
-    context.stage("database")
-    url = fresh_database(BENCH_DB)
-    database = database_version(url)
-    context.stage("migrate")
-    manage(url, "migrate", "--noinput")
+    url, database = migrated_database(BENCH_DB, context)
     context.stage("load, then claim")
     os.environ["CELERY_BROKER_URL"] = BROKER
     answer = run_worker(BENCH / "sla_sweep.py", ["--sizes", ",".join(map(str, sizes))], url=url,

@@ -13,8 +13,8 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
-from common import (AT_MOST, BENCH, BenchError, Context, Result, count_label, database_version, drop_indexes,
-                    fresh_database, manage, run_worker, worker_main)
+from common import (AT_MOST, BENCH, BenchError, Context, Result, count_label, drop_indexes, migrated_database,
+                    run_worker, worker_main)
 
 NAME = "staydown"
 BENCH_DB = "provenance_bench_staydown"
@@ -27,11 +27,7 @@ P99_GOAL_MS, IMPORT_GOAL, RECALL_GOAL, PRECISION_GOAL = 50.0, 1000.0, 0.95, 0.99
 
 def run(context: Context) -> tuple[list[Result], str]:
     store = QUICK_STORE if context.quick else STORE
-    context.stage("database")
-    url = fresh_database(BENCH_DB)
-    database = database_version(url)
-    context.stage("migrate")
-    manage(url, "migrate", "--noinput", "--skip-checks")
+    url, database = migrated_database(BENCH_DB, context)
     context.stage("load, gate, import")
     answer = run_worker(BENCH / "staydown.py", ["--store", str(store),
                                                  "--import", str(QUICK_IMPORT if context.quick else IMPORT)],
