@@ -26,7 +26,19 @@ class InboundMessage(models.Model):
         OPENED = "opened", "Opened a notice"
         THREADED = "threaded", "Joined a notice"
         DUPLICATE = "duplicate", "Same notice as another channel's"
+        COUNTER = "counter", "Filed a counter-notice"
+        RETRACTION = "retraction", "Claimant withdrew a notice: for staff to confirm"
+        FOR_STAFF = "for_staff", "Put before staff: nothing to link it to"
         IGNORED = "ignored", "Stored, no notice"
+
+    class MessageKind(models.TextChoices):
+        """What the message says it is (compliance.intake.message_kind), whatever intake then did."""
+
+        TAKEDOWN = "takedown", "Takedown notice"
+        COUNTER_NOTICE = "counter_notice", "Counter-notice"
+        RETRACTION = "retraction", "Retraction of a notice"
+        SUPPLEMENT = "supplement", "Reply or supplement"
+        OTHER = "other", "Other"
 
     class Dkim(models.TextChoices):
         PENDING = "pending", "Not checked yet"
@@ -51,11 +63,15 @@ class InboundMessage(models.Model):
     in_reply_to = models.JSONField(default=list, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.UNPARSED)
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PENDING)
+    message_kind = models.CharField(max_length=16, choices=MessageKind.choices, blank=True,
+                                    help_text="Empty for auto-replies, bounces and spam, which are not read")
     dkim = models.CharField(max_length=10, choices=Dkim.choices, default=Dkim.PENDING)
     dkim_domain = models.CharField(max_length=253, blank=True)
     authentication_results = models.TextField(blank=True, help_text="As the receiving MTA recorded them")
     defects = models.JSONField(default=list, blank=True)
     notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
+    counter_notice = models.ForeignKey("compliance.CounterNotice", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="messages", help_text="The counter-notice this mail filed")
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -158,6 +158,7 @@ class NoticeItemMatch(models.Model):
 
     class How(models.TextChoices):
         EXACT_URL = "exact_url", "Our URL"
+        TRAILING_SLASH = "trailing_slash", "Same URL but for a trailing slash (candidate)"
         PRIMARY_SOURCE = "primary_source", "Primary-source URL"
         ASSET_URL = "asset_url", "Asset URL"
         DOMAIN = "domain", "Whole source domain"

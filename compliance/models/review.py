@@ -26,12 +26,19 @@ class CounterNotice(models.Model):
         UPHELD = "upheld", "Decision upheld"
         REOPENED = "reopened", "Rejection reversed: items back in the queue"
 
+    class Channel(models.TextChoices):
+        WEB = "web", "Web form"
+        EMAIL = "email", "Email"
+
     OPEN_STATUSES = (Status.RECEIVED,)
 
     reference = models.CharField(max_length=20, unique=True)
     status_token_digest = models.CharField(max_length=64, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    missing_elements = models.JSONField(default=list, blank=True,
+                                        help_text="What a mailed counter-notice lacks of 512(g)(3): no timed restore")
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="counter_notices")
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="counter_notices", help_text="Empty for a claimant's complaint")

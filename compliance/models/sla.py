@@ -17,6 +17,9 @@ class SlaPolicy(models.Model):
     kind = models.CharField(max_length=20, choices=Notice.Kind.choices)
     verification = models.CharField(max_length=20, choices=Notice.Verification.choices)
     at_due = models.CharField(max_length=10, choices=AtDue.choices)
+    response_deadline = models.BooleanField(
+        default=True, help_text="A notice that names our content but lacks formal elements gets a 24-hour "
+                                "response deadline at receipt: staff decide or ask for what is missing")
     note = models.CharField(max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -37,6 +40,7 @@ class SlaDeadline(models.Model):
         ESCALATE_90 = "escalate_90", "Escalation at 90%"
         DUE = "due", "Due"
         RESTORE = "restore", "Restore window ends"
+        RESPONSE = "response", "Response due (incomplete notice)"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -104,6 +108,7 @@ class Decision(models.Model):
         NEED_INFORMATION = "need_information", "Ask for more information"
         RESTORE = "restore", "Restore after a counter-notice or complaint"
         UPHOLD = "uphold", "Uphold the withdrawal after a counter-notice or complaint"
+        CLAIMANT_WITHDREW = "claimant_withdrew", "Closed: the claimant withdrew the notice"
 
     class Ground(models.TextChoices):
         ILLEGAL_CONTENT = "DECISION_GROUND_ILLEGAL_CONTENT", "Illegal content"

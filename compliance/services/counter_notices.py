@@ -64,6 +64,17 @@ def contested_decision(article: Article) -> Decision | None:
             .select_related("notice").order_by("-decided_at", "-pk").first())
 
 
+MISSING_LABELS = {
+    "name": "your name", "email": "your email address", "explanation": "what was removed and why it was a mistake",
+    "signature": "your signature (your typed full name)", "address": "your postal address",
+    "phone": "your telephone number",
+    "mistake_statement": "a statement under penalty of perjury that you believe in good faith the material was "
+                         "removed as a result of mistake or misidentification",
+    "jurisdiction_consent": "your consent to the jurisdiction of the court for your address, and that you will "
+                            "accept service of process from the claimant",
+}
+
+
 def missing_elements(data: CounterNoticeInput) -> list[str]:
     """What the law asks of each kind; a complaint (DSA Art. 20) needs less than a 512(g) counter-notice."""
     needed = {"name": data.name, "email": data.email, "explanation": data.explanation, "signature": data.signature}
@@ -86,6 +97,14 @@ def receive_counter_notice(*, article_slug: str, data: CounterNoticeInput, now: 
         raise IllegalTransition(f"missing: {', '.join(missing)}")
     if data.kind == Kind.COMPLAINT and now > decision.decided_at + timedelta(days=settings.COMPLAINT_WINDOW_DAYS):
         raise IllegalTransition("a complaint must come within six months of the decision")
+    return file_counter_notice(article=article, decision=decision, data=data, now=now, by="web", client_ip=client_ip)
+
+
+def file_counter_notice(*, article: Article, decision: Decision, data: CounterNoticeInput, now: datetime, by: str,
+                        channel: str = CounterNotice.Channel.WEB, client_ip: str | None = None,
+                        missing: list[str] | None = None) -> ReceivedCounterNotice:
+    """The one way a counter-notice is filed, from the form or by mail: reopens the notice, starts the
+    restore window, tells the claimant and the objector. `missing`: what a mailed one lacks of 512(g)(3)."""
     digest = personal_data_hash(data.email)
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=decision.notice_id)
@@ -100,7 +119,8 @@ def receive_counter_notice(*, article_slug: str, data: CounterNoticeInput, now: 
             article=article, name=data.name[:200], organisation=data.organisation[:200], email=data.email,
             address=data.address, phone=data.phone[:50], email_digest=digest, explanation=data.explanation,
             mistake_statement=data.mistake_statement, jurisdiction_consent=data.jurisdiction_consent,
-            signature=data.signature[:200], client_ip=client_ip, received_at=now, restore_due_at=restore_due_at)
+            signature=data.signature[:200], client_ip=client_ip, received_at=now, restore_due_at=restore_due_at,
+            channel=channel, missing_elements=list(missing or []))
         SlaDeadline.objects.create(notice=notice, kind=SlaDeadline.Kind.RESTORE, due_at=restore_due_at,
                                    wake_at=restore_due_at, counter_notice=counter)
         previous = notice.status
@@ -109,7 +129,8 @@ def receive_counter_notice(*, article_slug: str, data: CounterNoticeInput, now: 
             notice.save(update_fields=["status"])
         status_path = reverse("takedown-counter-status", args=[token])
         context = {"counter": counter, "notice": notice, "article": article, "decision": decision,
-                   "status_url": settings.SITE_URL + status_path}
+                   "status_url": settings.SITE_URL + status_path,
+                   "missing": [MISSING_LABELS.get(name, name) for name in counter.missing_elements]}
         # 512(g)(2)(B): the claimant gets a copy and learns when the content may come back.
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.COUNTER_NOTICE, to=notice.claimant_email,
                    subject=f"[{notice.reference}] A {counter.get_kind_display().lower()} was filed",
@@ -117,9 +138,10 @@ def receive_counter_notice(*, article_slug: str, data: CounterNoticeInput, now: 
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.COUNTER_NOTICE, to=counter.email,
                    subject=f"[{counter.reference}] We received your {counter.get_kind_display().lower()}",
                    template="compliance/mail/counter_notice_received.txt", context=context)
-        record(action="counter_notice.received", target=counter, actor="web", at=now, data={
+        record(action="counter_notice.received", target=counter, actor=by, at=now, data={
             "kind": counter.kind, "notice": notice.reference, "article": article.pk, "decision": decision.pk,
-            "restore_due_at": restore_due_at, "email_sha256": digest, "from": previous, "to": notice.status})
+            "restore_due_at": restore_due_at, "email_sha256": digest, "from": previous, "to": notice.status,
+            "channel": channel, "missing": counter.missing_elements})
     return ReceivedCounterNotice(counter, status_path, created=True)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from compliance.models import Notice, NoticeItem, SlaDeadline
+from compliance.services.sla_policy import response_deadline_on
 
 Kind = SlaDeadline.Kind
 ESCALATION_FRACTIONS = {Kind.ESCALATE_50: 0.5, Kind.ESCALATE_75: 0.75, Kind.ESCALATE_90: 0.9}
@@ -26,7 +27,27 @@ def schedule_deadlines(notice: Notice, *, clock_started_at: datetime) -> list[Sl
             for kind, fraction in ESCALATION_FRACTIONS.items()]
     due_at = clock_started_at + window
     rows.append(SlaDeadline(notice=notice, kind=Kind.DUE, due_at=due_at, wake_at=due_at - safety_margin()))
+    # The removal clock supersedes the response promise made while elements were missing.
+    SlaDeadline.objects.filter(notice=notice, kind=Kind.RESPONSE, state__in=SlaDeadline.OPEN_STATES).update(
+        state=SlaDeadline.State.CANCELLED, done_at=clock_started_at, outcome="the 24-hour removal clock started")
     return SlaDeadline.objects.bulk_create(rows)
+
+
+def schedule_response_deadline(notice: Notice, *, at: datetime) -> SlaDeadline | None:
+    """An incomplete notice naming our content: staff decide or ask for what is missing within 24 hours
+    (the published promise asks for no formalities). Once per notice; the policy may switch it off."""
+    if not response_deadline_on(notice):
+        return None
+    due_at = at + timedelta(hours=settings.SLA_HOURS)
+    deadline, _ = SlaDeadline.objects.get_or_create(notice=notice, kind=Kind.RESPONSE,
+                                                    defaults={"due_at": due_at, "wake_at": due_at})
+    return deadline
+
+
+def answer_response_deadline(notice: Notice, *, now: datetime, how: str) -> int:
+    """Staff decided an item or asked the claimant: the response promise is kept."""
+    return SlaDeadline.objects.filter(notice=notice, kind=Kind.RESPONSE, state__in=SlaDeadline.OPEN_STATES).update(
+        state=SlaDeadline.State.DONE, done_at=now, outcome=f"answered: {how}"[:200], lease_until=None)
 
 
 def cancel_if_settled(notice: Notice, *, now: datetime) -> int:

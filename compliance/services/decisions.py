@@ -15,7 +15,7 @@ from django.db import transaction
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
 from compliance.services.audit import record
-from compliance.services.deadlines import UNDECIDED_ITEM_STATES, cancel_if_settled
+from compliance.services.deadlines import UNDECIDED_ITEM_STATES, answer_response_deadline, cancel_if_settled
 from compliance.services.outbox import queue_mail
 from compliance.services.standing import note_upheld_withdrawals
 from compliance.services.statements import EEA, REDRESS
@@ -105,10 +105,22 @@ def reject_items(*, notice_id: int, item_ids: list[int], reasons: Reasons, by: s
                  now: datetime) -> list[Decision]:
     if not reasons.explanation.strip():
         raise IllegalTransition("a rejection needs a statement of reasons")
+    return _close_items(notice_id, item_ids, Decision.Action.REJECT, reasons, by=by, user=user, now=now)
+
+
+def close_withdrawn_by_claimant(*, notice_id: int, item_ids: list[int], reasons: Reasons, by: str, user=None,
+                                now: datetime) -> list[Decision]:
+    """The claimant withdrew the notice: its undecided items are closed, nothing is removed."""
+    return _close_items(notice_id, item_ids, Decision.Action.CLAIMANT_WITHDREW, reasons, by=by, user=user, now=now)
+
+
+def _close_items(notice_id: int, item_ids: list[int], action: str, reasons: Reasons, *, by: str, user,
+                 now: datetime) -> list[Decision]:
+    """Items decided without removing anything: their matches are not acted on."""
     with transaction.atomic():
         notice, items, matches = _locked(notice_id, item_ids)
-        decisions = [_decision(notice, item, None, Decision.Action.REJECT, reasons, by=by, user=user, now=now,
-                               visibility=[]) for item in items]
+        decisions = [_decision(notice, item, None, action, reasons, by=by, user=user, now=now, visibility=[])
+                     for item in items]
         for match in matches:
             match.state, match.decided_at = MatchState.REJECTED, now
         NoticeItemMatch.objects.bulk_update(matches, ["state", "decided_at"])
@@ -121,6 +133,7 @@ def _settle(notice: Notice, items: list[NoticeItem], state: str, decisions: list
     for item in items:
         item.state, item.decided_at = state, now
     NoticeItem.objects.bulk_update(items, ["state", "decided_at"])
+    answer_response_deadline(notice, now=now, how="staff decided")
     cancelled = cancel_if_settled(notice, now=now)
     previous = notice.status
     if cancelled or not notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists():

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from articles.models import RightsHolder
 from compliance.intake.submission import Submission
-from compliance.models import Notice, OutboundMessage, SenderRestriction
+from compliance.models import Notice, NoticeItem, OutboundMessage, SenderRestriction
 from compliance.services.audit import personal_data_hash, record
-from compliance.services.deadlines import schedule_deadlines
+from compliance.services.deadlines import schedule_deadlines, schedule_response_deadline
 from compliance.services.matching import store_matched_items
 from compliance.services.outbox import queue_mail
 from compliance.services.references import new_reference, new_status_token
@@ -122,15 +122,20 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
         if earlier:
             notice.duplicate_of, notice.status = earlier, Notice.Status.CLOSED
             notice.save(update_fields=["duplicate_of", "status"])
+        # Names something of ours but lacks formalities: the promise is a staff response within 24 hours.
+        response = (schedule_response_deadline(notice, at=received_at)
+                    if missing and matched and not suspension and not earlier else None)
         if acknowledge:
             _queue_acknowledgment(notice, token, missing, with_confirmation=needs_confirmation and not suspension,
-                                  in_reply_to=reply_to_message_id, suspension=suspension)
+                                  in_reply_to=reply_to_message_id, suspension=suspension,
+                                  response_due_at=response.due_at if response else None)
         record(action="notice.received", target=notice, actor=_actor(channel, sender), at=received_at, data={
             "reference": notice.reference, "channel": channel, "kind": notice.kind, "status": notice.status,
             "items": len(submission.items), "matches": matched, "missing": missing,
             "claimant_email_sha256": notice.claimant_email_digest,
             "due_at": notice.due_at, "duplicate_of": earlier.reference if earlier else None,
             "sender_suspended": suspension.pk if suspension else None,
+            "response_due_at": response.due_at if response else None,
         })
     return ReceivedNotice(notice, token)
 
@@ -140,7 +145,8 @@ def _actor(channel: str, sender) -> str:
 
 
 def _queue_acknowledgment(notice: Notice, token: str, missing: list[str], *, with_confirmation: bool,
-                          in_reply_to: str = "", suspension: SenderRestriction | None = None) -> None:
+                          in_reply_to: str = "", suspension: SenderRestriction | None = None,
+                          response_due_at: datetime | None = None) -> None:
     # The first 200 items are chosen before their matches are counted, not after counting all of them.
     first = notice.items.order_by("position").values("pk")[:200]
     items = list(notice.items.filter(pk__in=first).annotate(match_count=Count("matches")).order_by("position"))
@@ -150,5 +156,6 @@ def _queue_acknowledgment(notice: Notice, token: str, missing: list[str], *, wit
         template="compliance/mail/acknowledgment.txt", in_reply_to=in_reply_to,
         context={"notice": notice, "items": items, "missing": [MISSING_LABELS.get(m, m) for m in missing],
                  "status_url": status_url(token), "confirm_url": confirm_url(notice) if with_confirmation else "",
-                 "suspension": suspension},
+                 "suspension": suspension, "response_due_at": response_due_at, "site_url": settings.SITE_URL,
+                 "names_ours": notice.items.filter(state=NoticeItem.State.MATCHED).exists()},
     )

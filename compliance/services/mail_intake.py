@@ -12,11 +12,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from compliance.intake.mail_parse import ParsedMail, parse_mail
+from compliance.intake.message_kind import MessageKind, classify_message
 from compliance.intake.notice_text import acting_for, find_statements, guess_kind
 from compliance.intake.submission import ItemInput, Submission, ValidItem, validate_items
-from compliance.models import InboundAttachment, InboundMessage, Notice, OutboundMessage
+from compliance.models import InboundAttachment, InboundMessage, Notice
 from compliance.ratelimit import over_limit
+from compliance.services.counter_notices_by_mail import file_mailed_counter_notice
 from compliance.services.intake import receive_notice
+from compliance.services.mail_links import notice_named_in_text, notice_of_claimant, notice_replied_to
+from compliance.services.retractions import record_retraction
 from compliance.services.supplements import supplement_notice
 
 log = logging.getLogger(__name__)
@@ -70,22 +74,6 @@ def store_inbound(raw: bytes, *, via: str, envelope_from: str = "", received_at:
     return Stored(message, created)
 
 
-def _notice_replied_to(parsed: ParsedMail) -> Notice | None:
-    """By In-Reply-To/References against mail we sent or received first, then by the subject tag."""
-    ids = [f"<{mid}>" for mid in parsed.in_reply_to]
-    if ids:
-        sent = OutboundMessage.objects.filter(message_id__in=ids, notice__isnull=False).select_related("notice").first()
-        if sent:
-            return sent.notice
-        received = (InboundMessage.objects.filter(message_id__in=parsed.in_reply_to, notice__isnull=False)
-                    .select_related("notice").first())
-        if received:
-            return received.notice
-    if parsed.references_tag:
-        return Notice.objects.filter(reference=parsed.references_tag).first()
-    return None
-
-
 def _items(parsed: ParsedMail) -> list[ValidItem]:
     valid, _invalid = validate_items([ItemInput(url=url) for url in parsed.urls])
     return valid
@@ -126,26 +114,57 @@ def process_inbound(*, message_pk: int, now: datetime) -> InboundMessage:
         else:
             _route(message, parsed, now)
         message.processed_at = now
-        message.save(update_fields=["role", "notice", "processed_at"])
+        message.save(update_fields=["role", "notice", "processed_at", "message_kind", "counter_notice"])
     return message
 
 
 def _route(message: InboundMessage, parsed: ParsedMail, now: datetime) -> None:
+    """By what the message is: a counter-notice or a retraction never opens a takedown."""
     items = _items(parsed)
-    target = _notice_replied_to(parsed)
-    if target:
+    target = notice_replied_to(parsed)
+    kind = classify_message(parsed.subject, parsed.text, threads_to_notice=target is not None)
+    message.message_kind = kind
+    if kind == MessageKind.COUNTER_NOTICE:
+        _counter_notice(message, parsed, items, target)
+    elif kind == MessageKind.RETRACTION:
+        _retraction(message, parsed, items, target, now)
+    elif kind == MessageKind.OTHER:
+        message.role, message.notice = Role.FOR_STAFF, target
+    elif target:
         statements = find_statements(parsed.text, tuple(item.url for item in items))
         supplement_notice(notice_id=target.pk, items=items, good_faith=statements.good_faith,
                           accuracy=statements.accuracy, signature=statements.signature,
                           by="claimant:email", now=now)
         message.role, message.notice = Role.THREADED, target
-        return
+    else:
+        _takedown(message, parsed, items)
+
+
+def _takedown(message: InboundMessage, parsed: ParsedMail, items: list[ValidItem]) -> None:
     received = receive_notice(
         channel=Notice.Channel.EMAIL, submission=_submission(parsed, items), received_at=message.received_at,
         acknowledge=_may_acknowledge(parsed.from_address),
         reply_to_message_id=f"<{parsed.message_id}>" if parsed.message_id else "")
     message.notice = received.notice
     message.role = Role.DUPLICATE if received.notice.duplicate_of_id else Role.OPENED
+
+
+def _counter_notice(message: InboundMessage, parsed: ParsedMail, items: list[ValidItem], target: Notice | None) -> None:
+    mailed = file_mailed_counter_notice(parsed=parsed, items=items, thread=target, received_at=message.received_at)
+    message.notice = mailed.notice
+    if mailed.filed:
+        message.role, message.counter_notice = Role.COUNTER, mailed.filed[0]
+    else:  # nothing withdrawn it could contest: kept for staff, never a takedown of the objector's content
+        message.role = Role.FOR_STAFF
+
+
+def _retraction(message: InboundMessage, parsed: ParsedMail, items: list[ValidItem], target: Notice | None,
+                now: datetime) -> None:
+    notice = target or notice_named_in_text(parsed) or notice_of_claimant(parsed, items)
+    if notice is None:
+        message.role = Role.FOR_STAFF
+        return
+    record_retraction(message=message, notice=notice, sender=parsed.from_address, now=now)
 
 
 def process_pending(*, now: datetime, limit: int = 100) -> int:

@@ -24,13 +24,15 @@ from django.urls.converters import SlugConverter
 
 from articles.importing.bulk import insert_rows, insert_rows_returning_ids
 from articles.models import Article, Asset, SourceDomain
-from articles.urlnorm import host_aliases
+from articles.urlnorm import host_aliases, url_key
+from compliance.intake.submission import ValidItem
 from compliance.models import Notice, NoticeItem, NoticeItemMatch
 from imagerights.services.image_gate import copies_of_many
 
 How = NoticeItemMatch.How
 # One match per item and target; the most specific way of matching wins.
-RANK = {How.ASSET_URL: 0, How.EXACT_URL: 1, How.PRIMARY_SOURCE: 2, How.DOMAIN: 3, How.IMAGE_HASH: 4}
+RANK = {How.ASSET_URL: 0, How.EXACT_URL: 1, How.PRIMARY_SOURCE: 2, How.TRAILING_SLASH: 3, How.DOMAIN: 4,
+        How.IMAGE_HASH: 5}
 # What an article match's evidence needs, after the column it was found by.
 ARTICLE_VALUES = ("id", "status", "title", "content_sha256")
 # The article page's route takes its slug with Django's slug converter.
@@ -108,35 +110,78 @@ def _text_array(values: list[str]) -> str:
     return "{" + ",".join('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values) + "}"
 
 
-def _article_found(item: Item, how: str, values: list[Any]) -> Found:
+def _article_found(item: Item, how: str, values: list[Any], extra: dict[str, str] | None = None) -> Found:
     article_id, status, title, content_sha256 = values
-    return Found(item.ref, how, article_id, None, content_sha256, {"status": status, "title": title[:200]})
+    return Found(item.ref, how, article_id, None, content_sha256, {"status": status, "title": title[:200],
+                                                                   **(extra or {})})
+
+
+def slash_twin(normalised_url: str) -> str:
+    """The same URL with the trailing slash of its path added or taken away; "" for a site's root."""
+    head, sep, query = normalised_url.partition("?")
+    path_start = head.find("/", head.find("://") + 3)
+    if path_start < 0 or path_start == len(head) - 1:
+        return ""
+    return (head[:-1] if head.endswith("/") else head + "/") + sep + query
+
+
+class _Lookup:
+    """Values to look up, each with the items that named it exactly and those that named its slash twin.
+
+    Both go into the one array of the one query per column, so a notice costs the same number of
+    queries as before; only the arrays grow (at most twice as long)."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list[Item]] = defaultdict(list)
+        self.twin: dict[str, list[Item]] = defaultdict(list)
+
+    def values(self) -> list[str]:
+        return list(self.exact.keys() | self.twin.keys())
+
+    def named(self, value: str, how: str) -> list[tuple[Item, str, dict[str, str]]]:
+        """(item, how matched, extra evidence): a twin is a candidate for a person, never withdrawn
+        automatically, and its evidence says what it would otherwise have been."""
+        return ([(item, how, {}) for item in self.exact.get(value, ())]
+                + [(item, How.TRAILING_SLASH, {"twin_of": how}) for item in self.twin.get(value, ())])
 
 
 def _url_matches(items: list[Item]) -> list[Found]:
-    by_key: dict[str, list[Item]] = defaultdict(list)
-    by_slug: dict[str, list[Item]] = defaultdict(list)
+    keys, slugs = _Lookup(), _Lookup()
     route = article_route()
     for item in items:
-        by_key[item.url_key].append(item)
+        keys.exact[item.url_key].append(item)
+        twin = slash_twin(item.normalised_url)
+        if twin:
+            keys.twin[url_key(twin)].append(item)
         slug = route.slug(item.normalised_url)
         if slug:
-            by_slug[slug].append(item)
+            slugs.exact[slug].append(item)
+        elif twin and (slug := route.slug(twin)):
+            slugs.twin[slug].append(item)
     found: list[Found] = []
-    if by_slug:
-        for slug, *values in Article.objects.filter(_any("slug", by_slug)).values_list("slug", *ARTICLE_VALUES):
-            found += [_article_found(item, How.EXACT_URL, values) for item in by_slug[slug]]
-    if by_key:
-        for key, *values in (Article.objects.filter(_any("primary_source_key", by_key))
+    if slugs.exact or slugs.twin:
+        for slug, *values in Article.objects.filter(_any("slug", slugs.values())).values_list("slug", *ARTICLE_VALUES):
+            found += [_article_found(item, how, values, extra) for item, how, extra in slugs.named(slug, How.EXACT_URL)]
+    if items:
+        for key, *values in (Article.objects.filter(_any("primary_source_key", keys.values()))
                              .values_list("primary_source_key", *ARTICLE_VALUES)):
-            found += [_article_found(item, How.PRIMARY_SOURCE, values) for item in by_key[key]]
+            found += [_article_found(item, how, values, extra)
+                      for item, how, extra in keys.named(key, How.PRIMARY_SOURCE)]
         for asset_id, article_id, key, status, credit_line in (
-                Asset.objects.filter(_any("url_key", by_key))
+                Asset.objects.filter(_any("url_key", keys.values()))
                 .values_list("id", "article_id", "url_key", "status", "credit_line")):
             # No asset bytes are kept yet: the evidence is the URL that was live and its credit line.
-            found += [Found(item.ref, How.ASSET_URL, article_id, asset_id, key,
-                            {"status": status, "credit_line": credit_line[:300]}) for item in by_key[key]]
+            found += [Found(item.ref, how, article_id, asset_id, key,
+                            {"status": status, "credit_line": credit_line[:300], **extra})
+                      for item, how, extra in keys.named(key, How.ASSET_URL)]
     return found
+
+
+def articles_named(items: list[ValidItem]) -> set[int]:
+    """Our articles that these URLs name (our page, its primary source, one of its assets)."""
+    return {found.article_id for found in _url_matches([
+        Item(index, item.scope, item.url_key, item.normalised_url)
+        for index, item in enumerate(items) if item.scope == NoticeItem.Scope.URL])}
 
 
 def _domain_matches(items: list[Item]) -> list[Found]:

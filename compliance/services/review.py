@@ -13,7 +13,7 @@ from django.db import transaction
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, OutboundMessage, SlaDeadline
 from compliance.services.audit import record
-from compliance.services.deadlines import UNDECIDED_ITEM_STATES
+from compliance.services.deadlines import UNDECIDED_ITEM_STATES, answer_response_deadline
 from compliance.services.outbox import queue_mail
 
 Status = Notice.Status
@@ -60,6 +60,7 @@ def ask_for_information(*, notice_id: int, question: str, by: str, user=None, no
         Decision.objects.create(notice=notice, action=Decision.Action.NEED_INFORMATION, automated=False,
                                 decided_by=user, actor=by, decided_at=now, explanation=question[:2000],
                                 decision_visibility=[], territorial_scope=[])
+        answer_response_deadline(notice, now=now, how="staff asked the claimant for information")
         acknowledgment = notice.outbound.filter(purpose=OutboundMessage.Purpose.ACKNOWLEDGMENT).first()
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.REQUEST_INFORMATION, to=notice.claimant_email,
                    subject=f"[{notice.reference}] We need more information about your removal request",

@@ -63,6 +63,8 @@ def _enforce(deadline_id: int, now: datetime) -> str:
     undecided = notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists()
     if deadline.kind == Kind.RESTORE:
         outcome = _restore_window_ended(notice, deadline, now)
+    elif deadline.kind == Kind.RESPONSE:
+        outcome = _response_due(notice, deadline, now, undecided=undecided)
     elif not undecided:
         outcome = "nothing left undecided"
     elif deadline.kind == Kind.DUE:
@@ -84,7 +86,7 @@ def _restore_window_ended(notice: Notice, deadline: SlaDeadline, now: datetime) 
     counter = deadline.counter_notice
     if counter is None or counter.status not in CounterNotice.OPEN_STATUSES:
         return f"counter-notice already {counter.get_status_display().lower() if counter else 'gone'}"
-    if settings.COUNTER_NOTICE_TIMED_RESTORE:
+    if settings.COUNTER_NOTICE_TIMED_RESTORE and not counter.missing_elements:
         reasons = Reasons(explanation=(f"Restored when the {settings.COUNTER_NOTICE_BUSINESS_DAYS}-business-day window "
                                        f"of {counter.reference} ended without a court action being reported "
                                        "(17 U.S.C. 512(g)(2)(C))."),
@@ -93,6 +95,16 @@ def _restore_window_ended(notice: Notice, deadline: SlaDeadline, now: datetime) 
         return f"restored by the timer after {counter.reference}"
     _escalate(notice, deadline, now, urgent=True)
     return f"restore window of {counter.reference} ended: back to staff to restore or uphold"
+
+
+def _response_due(notice: Notice, deadline: SlaDeadline, now: datetime, *, undecided: bool) -> str:
+    """An incomplete notice nobody answered within 24 hours: a breach and an urgent escalation, never a
+    withdrawal (the fail-safe is for complete, verified notices only)."""
+    if not undecided:
+        return "nothing left undecided"
+    if notice.decisions.filter(decided_at__gte=notice.received_at).exists():
+        return "answered: staff decided or asked for information"
+    return _breach(notice, deadline, now, "no one decided or asked for what is missing within 24 hours")
 
 
 def _automatic_withdrawals_recently(now: datetime) -> int:

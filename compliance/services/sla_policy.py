@@ -12,3 +12,9 @@ def action_at_due(notice: Notice) -> str:
     # Default: a verified copyright notice is withdrawn fail-safe; anything unverified escalates.
     verified = notice.verification != Notice.Verification.UNVERIFIED
     return SlaPolicy.AtDue.WITHDRAW if verified and notice.kind == Notice.Kind.COPYRIGHT else SlaPolicy.AtDue.ESCALATE
+
+
+def response_deadline_on(notice: Notice) -> bool:
+    """Whether an incomplete notice of this kind and verification gets a 24-hour response deadline (default on)."""
+    policy = SlaPolicy.objects.filter(kind=notice.kind, verification=notice.verification).first()
+    return policy.response_deadline if policy else True

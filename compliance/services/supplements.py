@@ -10,7 +10,7 @@ from django.db import transaction
 from compliance.intake.submission import ValidItem
 from compliance.models import Notice, NoticeItem
 from compliance.services.audit import record
-from compliance.services.deadlines import schedule_deadlines
+from compliance.services.deadlines import schedule_deadlines, schedule_response_deadline
 from compliance.services.matching import match_items
 
 OPEN_STATUSES = (Notice.Status.RECEIVED, Notice.Status.AWAITING_CONFIRMATION,
@@ -41,6 +41,8 @@ def supplement_notice(*, notice_id: int, items: list[ValidItem], good_faith: boo
         if previous[1] and not notice.missing_elements:
             notice.clock_started_at, notice.due_at = now, now + timedelta(hours=settings.SLA_HOURS)
             schedule_deadlines(notice, clock_started_at=now)
+        elif notice.missing_elements and matched and not notice.duplicate_of_id:
+            schedule_response_deadline(notice, at=now)  # the first mail named nothing of ours; this one does
         if notice.status == Notice.Status.AWAITING_INFORMATION and not notice.missing_elements:
             # The answer to what was missing, or to a reviewer's question: back to the queue.
             notice.status = Notice.Status.IN_REVIEW

@@ -1,0 +1,68 @@
+"""A counter-notice that arrives by email is filed through the form's service, never opened as a takedown.
+
+It is linked to the notice it contests by the thread, by a reference it quotes, or by the URLs of our
+withdrawn articles it names; one counter-notice per contested article, as the form files them. A
+mail that links to nothing withdrawn is kept and put before staff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from articles.models import Article
+from compliance.intake.counter_notice_text import counter_statements
+from compliance.intake.mail_parse import ParsedMail
+from compliance.intake.notice_text import find_statements
+from compliance.intake.submission import ValidItem
+from compliance.models import CounterNotice, Notice
+from compliance.services.counter_notices import (CounterNoticeInput, contested_decision, file_counter_notice,
+                                                 missing_elements)
+from compliance.services.mail_links import contested_by_notice, notice_named_in_text, withdrawn_articles
+
+ACTOR = "claimant:email"
+
+
+@dataclass(frozen=True)
+class MailedCounterNotice:
+    notice: Notice | None  # what it was linked to, even when nothing there could be contested
+    filed: list[CounterNotice]
+
+
+def counter_notice_input(parsed: ParsedMail, items: list[ValidItem]) -> CounterNoticeInput:
+    statements = find_statements(parsed.text, tuple(item.url for item in items))
+    mistake, consent = counter_statements(parsed.text)
+    name = parsed.from_name or statements.signature or parsed.from_address.split("@")[0]
+    return CounterNoticeInput(
+        kind=CounterNotice.Kind.COUNTER_NOTICE, name=name[:200], email=parsed.from_address,
+        explanation=parsed.text[:10_000], signature=statements.signature[:200],
+        mistake_statement=mistake, jurisdiction_consent=consent)
+
+
+def _contested(notice: Notice | None, items: list[ValidItem], sender: str) -> list[tuple[int, Article]]:
+    by_notice = contested_by_notice(items)
+    if notice is None:
+        return [(notice_id, article) for notice_id, articles in by_notice.items() for article in articles]
+    if by_notice.get(notice.pk):
+        return [(notice.pk, article) for article in by_notice[notice.pk]]
+    # Named by thread or reference alone: what the notice withdrew, narrowed to the sender's own
+    # sources when the sender is the source's takedown contact.
+    articles = list(Article.objects.filter(pk__in=withdrawn_articles(notice)).select_related("source"))
+    theirs = [a for a in articles if a.source and a.source.takedown_email.lower() == sender.lower()]
+    return [(notice.pk, article) for article in theirs or articles]
+
+
+def file_mailed_counter_notice(*, parsed: ParsedMail, items: list[ValidItem], thread: Notice | None,
+                               received_at: datetime) -> MailedCounterNotice:
+    notice = thread or notice_named_in_text(parsed)
+    data = counter_notice_input(parsed, items)
+    missing = missing_elements(data)
+    filed = []
+    for notice_id, article in _contested(notice, items, parsed.from_address):
+        decision = contested_decision(article)
+        if decision is None or decision.notice_id != notice_id:
+            continue
+        filed.append(file_counter_notice(article=article, decision=decision, data=data, now=received_at, by=ACTOR,
+                                         channel=CounterNotice.Channel.EMAIL, missing=missing).counter_notice)
+        notice = notice or decision.notice
+    return MailedCounterNotice(notice, filed)
