@@ -8,6 +8,7 @@ from functools import partial
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -22,7 +23,7 @@ from compliance.errors import ComplianceError
 from compliance.models import Notice, NoticeItem, SlaDeadline
 from compliance.outcomes import outcome_of_states
 from compliance.selectors import review_page
-from compliance.services import review, standing
+from compliance.services import retractions, review, standing
 from compliance.services.decisions import reject_items, withdraw_items
 from compliance.services.deadlines import UNDECIDED_ITEM_STATES
 from compliance.services.matching import our_article_slug
@@ -46,8 +47,12 @@ def queue_order(queryset: QuerySet[Notice]) -> QuerySet[Notice]:
     undecided = Exists(NoticeItem.objects.filter(notice=OuterRef("pk"), state__in=UNDECIDED_ITEM_STATES))
     restore_due = SlaDeadline.objects.filter(notice=OuterRef("pk"), kind=SlaDeadline.Kind.RESTORE,
                                              state__in=SlaDeadline.OPEN_STATES).order_by("due_at").values("due_at")
-    return queryset.annotate(undecided=undecided, next_due=Case(When(undecided=True, then=F("due_at")),
-                                                                  default=Subquery(restore_due[:1])))
+    # An incomplete notice naming our content has no clock yet, but a 24-hour response promise.
+    response_due = SlaDeadline.objects.filter(notice=OuterRef("pk"), kind=SlaDeadline.Kind.RESPONSE,
+                                              state__in=SlaDeadline.OPEN_STATES).values("due_at")
+    return queryset.annotate(undecided=undecided, next_due=Case(
+        When(undecided=True, then=Coalesce(F("due_at"), Subquery(response_due[:1]))),
+        default=Subquery(restore_due[:1])))
 
 
 def time_left(notice: Notice, *, undecided: bool) -> str:
@@ -56,7 +61,14 @@ def time_left(notice: Notice, *, undecided: bool) -> str:
         restore = getattr(notice, "next_due", None)
         return f"counter-notice: back to staff in {_duration((restore - timezone.now()).total_seconds())}" \
             if restore and restore > timezone.now() else "–"
-    if not notice.due_at or not notice.clock_started_at or notice.status in ("decided", "closed"):
+    if notice.status in ("decided", "closed"):
+        return "–"
+    respond_by = getattr(notice, "next_due", None)
+    if not notice.due_at and respond_by:
+        left = (respond_by - timezone.now()).total_seconds()
+        return format_html('<span class="sla sla-{}">{}</span>', "overdue" if left < 0 else "ok",
+                           f"reply overdue {_duration(-left)}" if left < 0 else f"reply due in {_duration(left)}")
+    if not notice.due_at or not notice.clock_started_at:
         return "–"
     window = (notice.due_at - notice.clock_started_at).total_seconds()
     left = (notice.due_at - timezone.now()).total_seconds()
@@ -171,6 +183,8 @@ class NoticeAdmin(ReadOnlyAdmin):
             path("<int:notice_id>/assign/", view(self.assign_view), name="compliance_notice_assign"),
             path("<int:notice_id>/duplicate/", view(self.duplicate_view), name="compliance_notice_duplicate"),
             path("<int:notice_id>/restrict/", view(self.restrict_view), name="compliance_notice_restrict"),
+            path("<int:notice_id>/claimant-withdrew/", view(self.claimant_withdrew_view),
+                 name="compliance_notice_claimant_withdrew"),
         ] + super().get_urls()
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None,
@@ -199,6 +213,10 @@ class NoticeAdmin(ReadOnlyAdmin):
             "restrict_form": forms.get("restrict") or RestrictSenderForm(),
             "unfounded": standing.unfounded_notices(notice.claimant_email_digest, now=timezone.now()),
             "restrictions": standing.restrictions_of(notice),
+            "response_due": SlaDeadline.objects.filter(notice=notice, kind=SlaDeadline.Kind.RESPONSE,
+                                                       state__in=SlaDeadline.OPEN_STATES).first(),
+            "retraction": (retraction := retractions.pending_retraction(notice)),
+            "retraction_from_claimant": retraction is not None and retractions.from_claimant(retraction, notice),
         }
         return TemplateResponse(request, "admin/compliance/notice/review.html", context)
 
@@ -277,6 +295,15 @@ class NoticeAdmin(ReadOnlyAdmin):
             lambda: review.mark_duplicate(notice_id=notice.pk, original_id=original.pk, by=_actor(request),
                                           now=timezone.now()),
             f"{notice.reference}: closed as a duplicate of {original.reference}.")
+
+    def claimant_withdrew_view(self, request: HttpRequest, notice_id: int) -> HttpResponse:
+        """One click: the claimant's retraction is confirmed and the rest of the notice closed."""
+        notice = self._posted_notice(request, notice_id)
+        return self._run(
+            request, notice,
+            lambda: retractions.accept_retraction(notice_id=notice.pk, by=_actor(request), user=request.user,
+                                                  now=timezone.now()),
+            f"{notice.reference}: closed as withdrawn by the claimant; the claimant will be told.")
 
     def restrict_view(self, request: HttpRequest, notice_id: int) -> HttpResponse:
         notice = self._posted_notice(request, notice_id, SUSPEND)

@@ -23,8 +23,8 @@ class AuditVerificationAdmin(ReadOnlyAdmin):
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(PersonalDataAdmin):
-    list_display = ["received_at", "subject", "header_from", "kind", "role", "dkim", "notice"]
-    list_filter = ["kind", "role", "dkim", "via"]
+    list_display = ["received_at", "subject", "header_from", "kind", "message_kind", "role", "dkim", "notice"]
+    list_filter = ["role", "message_kind", "kind", "dkim", "via"]
     search_fields = ["=message_id", "=notice__reference"]
     exclude = ["raw"]
     readonly_fields = ["raw_text"]

@@ -145,8 +145,10 @@ def problems(body: dict[str, Any]) -> list[str]:
         found.append(f"notice.type: {notice.get('type')!r} is not a Lumen type")
     if notice.get("action_taken") not in ACTIONS:
         found.append(f"notice.action_taken: {notice.get('action_taken')!r}")
-    if not notice.get("works_attributes") or not notice.get("entity_notice_roles_attributes"):
-        found.append("notice: needs works and entity roles")
+    if not notice.get("works_attributes"):
+        found.append("notice.works_attributes: no work, because the notice names no URL")
+    if not notice.get("entity_notice_roles_attributes"):
+        found.append("notice.entity_notice_roles_attributes: no entity")
     for work in notice.get("works_attributes", []):
         found += [f"work.{key}: not permitted" for key in sorted(set(work) - WORK_KEYS)]
     for role in notice.get("entity_notice_roles_attributes", []):

@@ -9,12 +9,12 @@ organisation acting as rights holder.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from articles.models import Asset, RightsHolder
-from compliance.exports.statement_rules import COUNTRIES, LANGUAGES, MAX_PER_CALL
+from compliance.exports.statement_rules import COUNTRIES, LANGUAGES, MAX_PER_CALL, problems
 from compliance.models import Decision, Notice, NoticeItemMatch
 from compliance.services.statements import EEA, LEGAL_GROUND_BY_KIND
 
@@ -107,17 +107,24 @@ def _source_identity(notice: Notice) -> str:
     return ""
 
 
-def calls(since: datetime | None = None) -> Iterator[tuple[dict[str, Any], list[Decision]]]:
-    """API call bodies of at most MAX_PER_CALL statements, with the decisions they state."""
-    batch: list[Decision] = []
+def calls(since: datetime | None = None, *, skip: Callable[[Decision, list[str]], None]
+          ) -> Iterator[tuple[dict[str, Any], list[Decision]]]:
+    """API call bodies of at most MAX_PER_CALL valid statements, with the decisions they state; a
+    statement the database would refuse is handed to `skip` with its problems and left out."""
+    batch: list[tuple[dict[str, Any], Decision]] = []
     last_match = None
     for decision in decisions_to_state(since).iterator(chunk_size=500):
         if decision.match_id == last_match:  # two decisions at the same instant: the first states it
             continue
         last_match = decision.match_id
-        batch.append(decision)
+        body = statement(decision)
+        broken = problems(body)
+        if broken:
+            skip(decision, broken)
+            continue
+        batch.append((body, decision))
         if len(batch) == MAX_PER_CALL:
-            yield {"statements": [statement(d) for d in batch]}, batch
+            yield {"statements": [b for b, _ in batch]}, [d for _, d in batch]
             batch = []
     if batch:
-        yield {"statements": [statement(d) for d in batch]}, batch
+        yield {"statements": [b for b, _ in batch]}, [d for _, d in batch]
