@@ -21,6 +21,7 @@ from compliance.services.counter_notices import (CounterNoticeInput, contested_d
 from compliance.services.mail_links import contested_by_notice, notice_named_in_text, withdrawn_articles
 
 ACTOR = "claimant:email"
+NOT_READ_FROM_MAIL = ("address", "phone")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,9 @@ def file_mailed_counter_notice(*, parsed: ParsedMail, items: list[ValidItem], th
                                received_at: datetime) -> MailedCounterNotice:
     notice = thread or notice_named_in_text(parsed)
     data = counter_notice_input(parsed, items)
-    missing = missing_elements(data)
+    # Address and phone are not read out of a mail: they travel in its text (the explanation the
+    # claimant receives), so they are neither claimed missing nor copied into fields of their own.
+    missing = [name for name in missing_elements(data) if name not in NOT_READ_FROM_MAIL]
     filed = []
     for notice_id, article in _contested(notice, items, parsed.from_address):
         decision = contested_decision(article)
