@@ -23,8 +23,8 @@ DECIDE, OVERRIDE = "compliance.decide_notice", "compliance.override_decision"
 
 @admin.register(CounterNotice)
 class CounterNoticeAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "kind", "status", "notice", "article", "received_at", "restore_due_at"]
-    list_filter = ["kind", "status"]
+    list_display = ["reference", "kind", "channel", "status", "notice", "article", "received_at", "restore_due_at"]
+    list_filter = ["kind", "status", "channel"]
     search_fields = ["=reference", "=notice__reference", "article__slug"]
     list_select_related = ["notice", "article"]
     show_full_result_count = False

@@ -61,8 +61,8 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 class SlaPolicyAdmin(admin.ModelAdmin):
     """Edited by compliance leads: what the deadline does per notice kind and verification level."""
 
-    list_display = ["kind", "verification", "at_due", "note", "updated_at"]
-    list_filter = ["kind", "verification", "at_due"]
+    list_display = ["kind", "verification", "at_due", "response_deadline", "note", "updated_at"]
+    list_filter = ["kind", "verification", "at_due", "response_deadline"]
 
 
 @admin.register(SlaDeadline)
