@@ -16,6 +16,7 @@ from compliance.intake.mail_parse import ParsedMail
 from compliance.intake.notice_text import find_statements
 from compliance.intake.submission import ValidItem
 from compliance.models import CounterNotice, Notice
+from compliance.services.audit import personal_data_hash
 from compliance.services.counter_notices import (CounterNoticeInput, contested_decision, file_counter_notice,
                                                  missing_elements)
 from compliance.services.mail_links import contested_by_notice, notice_named_in_text, withdrawn_articles
@@ -61,9 +62,11 @@ def file_mailed_counter_notice(*, parsed: ParsedMail, items: list[ValidItem], th
     # claimant receives), so they are neither claimed missing nor copied into fields of their own.
     missing = [name for name in missing_elements(data) if name not in NOT_READ_FROM_MAIL]
     filed = []
+    sender = personal_data_hash(parsed.from_address)
     for notice_id, article in _contested(notice, items, parsed.from_address):
         decision = contested_decision(article)
-        if decision is None or decision.notice_id != notice_id:
+        # A claimant writing about the objection to their own notice ("we went to court") is not objecting.
+        if decision is None or decision.notice_id != notice_id or decision.notice.claimant_email_digest == sender:
             continue
         filed.append(file_counter_notice(article=article, decision=decision, data=data, now=received_at, by=ACTOR,
                                          channel=CounterNotice.Channel.EMAIL, missing=missing).counter_notice)

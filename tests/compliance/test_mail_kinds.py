@@ -226,3 +226,13 @@ def test_mails_about_a_mailed_counter_notice_give_times_in_utc():
 
     due = f"{counter.restore_due_at.astimezone(dt_timezone.utc):%-d %B %Y, %H:%M} UTC"
     assert all(due in mail.body for mail in OutboundMessage.objects.filter(purpose="counter_notice"))
+
+
+def test_the_claimant_writing_about_the_counter_notice_files_none_in_their_own_name():
+    courier = SourceFactory(slug="lviv-courier", takedown_email="desk@lviv-courier.example")
+    notice = withdrawn_notice(ArticleFactory(source=courier), reference="TD-2026-K7M2QD")
+
+    message = ingest("claimant-answers-counter-notice.eml")
+
+    assert (message.message_kind, message.role, message.notice) == ("counter_notice", "for_staff", notice)
+    assert CounterNotice.objects.count() == 0 and Notice.objects.count() == 1
