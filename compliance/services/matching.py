@@ -7,6 +7,7 @@ there (articles.importing.bulk; bulk_create elsewhere).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections import defaultdict
@@ -24,7 +25,7 @@ from django.urls.converters import SlugConverter
 
 from articles.importing.bulk import insert_rows, insert_rows_returning_ids
 from articles.models import Article, Asset, SourceDomain
-from articles.urlnorm import host_aliases, url_key
+from articles.urlnorm import host_aliases
 from compliance.intake.submission import ValidItem
 from compliance.models import Notice, NoticeItem, NoticeItemMatch
 from imagerights.services.image_gate import copies_of_many
@@ -152,7 +153,9 @@ def _url_matches(items: list[Item]) -> list[Found]:
         keys.exact[item.url_key].append(item)
         twin = slash_twin(item.normalised_url)
         if twin:
-            keys.twin[url_key(twin)].append(item)
+            # The twin of a normalised URL is normalised too (only the path's last slash differs), so
+            # its key is its hash; normalising 10,000 of them again would cost more than the lookups.
+            keys.twin[hashlib.sha256(twin.encode("utf-8")).hexdigest()].append(item)
         slug = route.slug(item.normalised_url)
         if slug:
             slugs.exact[slug].append(item)

@@ -2,6 +2,7 @@
 address on nearly every server, but matched as a candidate the reviewer sees as such, never withdrawn
 by the fail-safe; and still set-based (the number of queries does not grow with the URLs)."""
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.urlnorm import normalise_url, url_key
 from compliance.models import Notice, NoticeItemMatch, SlaBreach
 from compliance.services.deadlines import safety_margin
 from compliance.services.intake import receive_notice
@@ -38,6 +40,13 @@ def _matches(*urls: str) -> list[NoticeItemMatch]:
 ])
 def test_the_slash_twin_of_a_url(url, twin):
     assert slash_twin(url) == twin
+
+
+@pytest.mark.parametrize("raw", ["HTTP://Outlet.Example:80/a/./b/?utm_source=x&z=1&a=2#top", "https://xn--80ak6aa92e.example/путь",
+                                 "https://outlet.example/%7Euser/page.html", "https://outlet.example/a%2Fb/"])
+def test_the_twin_of_a_normalised_url_is_normalised_so_its_key_is_its_hash(raw):
+    twin = slash_twin(normalise_url(raw))
+    assert twin and url_key(twin) == hashlib.sha256(twin.encode()).hexdigest()
 
 
 def test_our_article_named_without_its_trailing_slash_is_a_candidate():
