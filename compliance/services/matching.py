@@ -118,65 +118,68 @@ def _article_found(item: Item, how: str, values: list[Any], extra: dict[str, str
 
 
 def slash_twin(normalised_url: str) -> str:
-    """The same URL with the trailing slash of its path added or taken away; "" for a site's root."""
+    """The same URL with the trailing slash of its path added or taken away, where that is the same
+    address on nearly every server (`/story` and `/story/`); "" for a site's root and for a file's
+    name (`/photo.jpg/` is a 404 or another resource on many servers)."""
     head, sep, query = normalised_url.partition("?")
     path_start = head.find("/", head.find("://") + 3)
     if path_start < 0 or path_start == len(head) - 1:
         return ""
+    if "." in head.rstrip("/").rsplit("/", 1)[-1]:
+        return ""
     return (head[:-1] if head.endswith("/") else head + "/") + sep + query
 
 
-class _Lookup:
-    """Values to look up, each with the items that named it exactly and those that named its slash twin.
-
-    Both go into the one array of the one query per column, so a notice costs the same number of
-    queries as before; only the arrays grow (at most twice as long)."""
-
-    def __init__(self) -> None:
-        self.exact: dict[str, list[Item]] = defaultdict(list)
-        self.twin: dict[str, list[Item]] = defaultdict(list)
-
-    def values(self) -> list[str]:
-        return list(self.exact.keys() | self.twin.keys())
-
-    def named(self, value: str, how: str) -> list[tuple[Item, str, dict[str, str]]]:
-        """(item, how matched, extra evidence): a twin is a candidate for a person, never withdrawn
-        automatically, and its evidence says what it would otherwise have been."""
-        return ([(item, how, {}) for item in self.exact.get(value, ())]
-                + [(item, How.TRAILING_SLASH, {"twin_of": how}) for item in self.twin.get(value, ())])
-
-
 def _url_matches(items: list[Item]) -> list[Found]:
-    keys, slugs = _Lookup(), _Lookup()
+    """Exact lookups for every item, then the slash twins of those that found nothing: a twin is
+    looked up only where it can add a match, which keeps the second round's arrays short."""
+    found = _lookups(items, twins=False)
+    matched = {match.ref for match in found}
+    rest = [item for item in items if item.ref not in matched]
+    return found + _lookups(rest, twins=True) if rest else found
+
+
+def _lookups(items: list[Item], *, twins: bool) -> list[Found]:
+    """One query per column for all items (`= ANY(array)`): our slugs, primary sources, assets."""
+    by_key: dict[str, list[Item]] = defaultdict(list)
+    by_slug: dict[str, list[Item]] = defaultdict(list)
     route = article_route()
     for item in items:
-        keys.exact[item.url_key].append(item)
-        twin = slash_twin(item.normalised_url)
-        if twin:
+        url, key = item.normalised_url, item.url_key
+        if twins:
+            url = slash_twin(url)
+            if not url:
+                continue
             # The twin of a normalised URL is normalised too (only the path's last slash differs), so
-            # its key is its hash; normalising 10,000 of them again would cost more than the lookups.
-            keys.twin[hashlib.sha256(twin.encode("utf-8")).hexdigest()].append(item)
-        slug = route.slug(item.normalised_url)
+            # its key is its hash; normalising thousands of them again would cost more than the lookups.
+            key = hashlib.sha256(url.encode("utf-8")).hexdigest()
+        by_key[key].append(item)
+        slug = route.slug(url)
         if slug:
-            slugs.exact[slug].append(item)
-        elif twin and (slug := route.slug(twin)):
-            slugs.twin[slug].append(item)
+            by_slug[slug].append(item)
+
+    def how(matched_as: str) -> tuple[str, dict[str, str]]:
+        """A twin is a candidate for a person, never withdrawn automatically; its evidence says what
+        it would otherwise have been."""
+        return (How.TRAILING_SLASH, {"twin_of": matched_as}) if twins else (matched_as, {})
+
     found: list[Found] = []
-    if slugs.exact or slugs.twin:
-        for slug, *values in Article.objects.filter(_any("slug", slugs.values())).values_list("slug", *ARTICLE_VALUES):
-            found += [_article_found(item, how, values, extra) for item, how, extra in slugs.named(slug, How.EXACT_URL)]
-    if items:
-        for key, *values in (Article.objects.filter(_any("primary_source_key", keys.values()))
+    if by_slug:
+        as_, extra = how(How.EXACT_URL)
+        for slug, *values in Article.objects.filter(_any("slug", by_slug)).values_list("slug", *ARTICLE_VALUES):
+            found += [_article_found(item, as_, values, extra) for item in by_slug[slug]]
+    if by_key:
+        as_, extra = how(How.PRIMARY_SOURCE)
+        for key, *values in (Article.objects.filter(_any("primary_source_key", by_key))
                              .values_list("primary_source_key", *ARTICLE_VALUES)):
-            found += [_article_found(item, how, values, extra)
-                      for item, how, extra in keys.named(key, How.PRIMARY_SOURCE)]
+            found += [_article_found(item, as_, values, extra) for item in by_key[key]]
+        as_, extra = how(How.ASSET_URL)
         for asset_id, article_id, key, status, credit_line in (
-                Asset.objects.filter(_any("url_key", keys.values()))
+                Asset.objects.filter(_any("url_key", by_key))
                 .values_list("id", "article_id", "url_key", "status", "credit_line")):
             # No asset bytes are kept yet: the evidence is the URL that was live and its credit line.
-            found += [Found(item.ref, how, article_id, asset_id, key,
-                            {"status": status, "credit_line": credit_line[:300], **extra})
-                      for item, how, extra in keys.named(key, How.ASSET_URL)]
+            found += [Found(item.ref, as_, article_id, asset_id, key,
+                            {"status": status, "credit_line": credit_line[:300], **extra}) for item in by_key[key]]
     return found
 
 

@@ -37,13 +37,16 @@ def _matches(*urls: str) -> list[NoticeItemMatch]:
     ("https://outlet.example/a/b/?id=7", "https://outlet.example/a/b?id=7"),
     ("https://outlet.example/", ""),
     ("https://outlet.example", ""),
+    ("https://outlet.example/news/story.html", ""),
+    ("https://cdn.example/img/photo.jpg/", ""),
+    ("https://outlet.example/v1.2/story/", "https://outlet.example/v1.2/story"),
 ])
 def test_the_slash_twin_of_a_url(url, twin):
     assert slash_twin(url) == twin
 
 
 @pytest.mark.parametrize("raw", ["HTTP://Outlet.Example:80/a/./b/?utm_source=x&z=1&a=2#top", "https://xn--80ak6aa92e.example/путь",
-                                 "https://outlet.example/%7Euser/page.html", "https://outlet.example/a%2Fb/"])
+                                 "https://outlet.example/%7Euser/page", "https://outlet.example/a%2Fb/"])
 def test_the_twin_of_a_normalised_url_is_normalised_so_its_key_is_its_hash(raw):
     twin = slash_twin(normalise_url(raw))
     assert twin and url_key(twin) == hashlib.sha256(twin.encode()).hexdigest()
