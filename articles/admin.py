@@ -40,13 +40,32 @@ class CreatorAdmin(admin.ModelAdmin):
     autocomplete_fields = ["rights_holder"]
 
 
+# What an article says and where its parts come from is read-only here. Text and URLs are what
+# provenance hashes, stay-down fingerprints, matching keys (url_key, primary_source_key) and the
+# publish gate are computed from; the ingestion and import services record an "edited" provenance
+# event, re-hash, re-fingerprint, re-key and ask the gate when they change. An edit box here would
+# change the words without any of that, so corrections go through re-ingestion instead
+# (`ingest_article`, `import_articles`). Attribution (creators, rights holder, credit, licence)
+# stays editable: matching and fingerprints do not read it.
+ARTICLE_CONTENT_FIELDS = ["slug", "title", "body", "language", "primary_source_url_raw",
+                          "primary_source_url_canonical", "primary_source_url_final", "primary_source_url",
+                          "translated_from", "translation_engine", "original_published_at"]
+ASSET_CONTENT_FIELDS = ["kind", "original_url", "url_key", "file_sha256"]
+
+
 class AssetInline(admin.StackedInline):
     model = Asset
     extra = 0
-    fields = ["position", "kind", "original_url", "credit_line", "creator", "rights_holder", "license", "display",
-              "status", "withdrawn_at", "withdrawal_reference"]
-    readonly_fields = ["status", "withdrawn_at", "withdrawal_reference"]
+    fields = ["position", "kind", "original_url", "url_key", "credit_line", "creator", "rights_holder", "license",
+              "display", "status", "withdrawn_at", "withdrawal_reference"]
+    readonly_fields = ["position", *ASSET_CONTENT_FIELDS, "status", "withdrawn_at", "withdrawal_reference"]
     autocomplete_fields = ["creator", "rights_holder"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # an asset enters with its article, through ingestion
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # removing one is a withdrawal, which compliance records
 
 
 class ProvenanceEventInline(admin.TabularInline):
@@ -70,9 +89,13 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["source", "rights_holder"]
     raw_id_fields = ["creators"]
     # Status and withdrawal facts change only through compliance services, which audit them.
-    readonly_fields = ["status", "status_reason", "held_match", "withdrawn_at", "withdrawal_reference", "lookup_key",
-                       "primary_source_key", "content_sha256", "published_at", "created_at", "updated_at"]
+    readonly_fields = [*ARTICLE_CONTENT_FIELDS, "status", "status_reason", "held_match", "withdrawn_at",
+                       "withdrawal_reference", "lookup_key", "primary_source_key", "content_sha256", "published_at",
+                       "created_at", "updated_at"]
     inlines = [AssetInline, ProvenanceEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # articles enter through ingestion or import, which hash, fingerprint and ask the gate
 
 
 # --- stay-down: held articles and near-duplicate suggestions, reviewed side by side -----------
@@ -100,6 +123,8 @@ class StayDownReview:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
         review = gate_review()
         if request.method == "POST":
             decision, reason = request.POST.get("decision", ""), request.POST.get("reason", "").strip()

@@ -10,15 +10,11 @@ AUDITOR = "Auditor"
 ADMIN = "Admin"
 NOTICE_SENDER = "Notice sender"
 
-MODELS = {
-    "articles": ["source", "sourcedomain", "rightsholder", "creator", "article", "asset", "provenanceevent"],
-    "compliance": ["auditentry", "auditverification", "notice", "noticeitem", "noticeitemmatch",
-                   "inboundmessage", "inboundattachment", "outboundmessage", "slapolicy", "sladeadline",
-                   "slabreach", "decision", "webhookendpoint", "webhookdelivery", "counternotice",
-                   "senderrestriction", "trustedflagger", "sourcestanding", "personaldataaccess"],
-    "imagerights": ["storedfile", "assetfile", "rightsreading", "rightsconflict"],
-}
-_VIEW_ALL = [f"{app}.view_{model}" for app, models in MODELS.items() for model in models]
+# Every staff role reads every model of these apps, proxies included (the stay-down queue's
+# "held articles" is a proxy of Article): the view permissions are derived from the app registry
+# when the groups are synced, so a new model or proxy is never left unreadable by a role.
+COVERED_APPS = ("articles", "compliance", "imagerights")
+VIEW_ALL = "<view every covered model>"
 
 _DECIDE = ["compliance.decide_notice", "compliance.view_personal_data"]
 _LEAD = _DECIDE + ["compliance.override_decision", "compliance.suspend_sender", "compliance.export_records",
@@ -26,14 +22,15 @@ _LEAD = _DECIDE + ["compliance.override_decision", "compliance.suspend_sender", 
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Auditors read everything and export; claimants' personal data stays redacted for them.
-    AUDITOR: _VIEW_ALL + ["compliance.export_records"],
-    REVIEWER: _VIEW_ALL + _DECIDE,
-    COMPLIANCE_LEAD: _VIEW_ALL + _LEAD + [
+    AUDITOR: [VIEW_ALL, "compliance.export_records"],
+    REVIEWER: [VIEW_ALL, *_DECIDE],
+    COMPLIANCE_LEAD: [
+        VIEW_ALL, *_LEAD,
         "articles.change_source", "articles.change_rightsholder", "articles.add_rightsholder",
         "articles.change_creator", "articles.add_sourcedomain", "articles.change_sourcedomain",
         "compliance.add_slapolicy", "compliance.change_slapolicy", "compliance.delete_slapolicy",
     ],
-    ADMIN: _VIEW_ALL + [
+    ADMIN: [VIEW_ALL] + [
         f"articles.{verb}_{model}"
         for verb in ("add", "change")
         for model in ("source", "sourcedomain", "rightsholder", "creator", "article", "asset")
@@ -50,20 +47,38 @@ def sync_role_groups(apps, schema_editor=None) -> None:
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    _grant(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    _grant(apps, apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def ensure_role_groups() -> None:
     """Outside migrations (seeding): the groups and their permissions, made if missing."""
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
 
-    _grant(Group, Permission)
+    _grant(apps, Group, Permission)
 
 
-def _grant(Group, Permission) -> None:
-    for name, codes in ROLE_PERMISSIONS.items():
+def view_permissions(apps) -> list[str]:
+    """view_<model> of every model (proxies included) of the covered apps in this registry."""
+    codes = []
+    for label in COVERED_APPS:
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:  # an app not yet migrated at this point of the migration graph
+            continue
+        codes += [f"{label}.view_{model._meta.model_name}" for model in config.get_models()]
+    return codes
+
+
+def role_permissions(name: str, apps) -> list[str]:
+    codes = ROLE_PERMISSIONS[name]
+    return [code for code in codes if code != VIEW_ALL] + (view_permissions(apps) if VIEW_ALL in codes else [])
+
+
+def _grant(apps, Group, Permission) -> None:
+    for name in ROLE_PERMISSIONS:
         group, _ = Group.objects.get_or_create(name=name)
-        for code in codes:
+        for code in role_permissions(name, apps):
             app_label, codename = code.split(".")
             permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission:

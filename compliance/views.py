@@ -45,9 +45,11 @@ def takedown(request: HttpRequest) -> HttpResponse:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The token in the URL is the claimant's key: keep it out of caches, referrers and search engines.
+    # The token in the URL is the claimant's key: keep it out of caches, other sites' referrers and
+    # search engines. "same-origin", not "no-referrer": with no-referrer browsers post "Origin: null",
+    # which Django's CSRF check refuses, so the confirm and complaint buttons would answer 403.
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

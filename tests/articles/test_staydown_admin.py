@@ -1,12 +1,13 @@
 """The admin's stay-down queue: a held article beside the withdrawn one, and the reviewer's decision."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from articles.models import Article, StayDownMatch
 from articles.services.ingest import ingest_page
 from compliance.models import AuditEntry
+from compliance.roles import REVIEWER
 from compliance.services.withdrawal import withdraw_article
 from tests.compliance.test_staydown_gate import UNRELATED_KHARKIV, page, seed_paragraphs
 from tests.conftest import verified_login
@@ -28,8 +29,7 @@ def held(seed_page_bytes) -> Article:
 @pytest.fixture
 def reviewer(client, django_user_model):
     user = django_user_model.objects.create_user("reviewer", password="pw-for-tests-only", is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_heldarticle", "change_heldarticle",
-                                                                       "view_staydownmatch", "decide_notice"]))
+    user.groups.add(Group.objects.get(name=REVIEWER))  # the role as staff get it, not hand-picked permissions
     verified_login(client, user)
     return user
 

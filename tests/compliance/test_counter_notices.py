@@ -83,7 +83,7 @@ def test_the_451_page_links_to_the_counter_notice_form_which_files_one(client):
     assert OutboundMessage.objects.filter(to_address="desk@outlet.example", purpose="counter_notice").exists()
     status = client.get(response["Location"])
     assert status.status_code == 200 and counter.reference in status.content.decode()
-    assert "no-store" in status["Cache-Control"] and status["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in status["Cache-Control"] and status["Referrer-Policy"] == "same-origin"
 
 
 def test_a_counter_notice_without_its_statements_is_refused_beside_each_field(client):

@@ -39,7 +39,7 @@ def test_valid_request_redirects_to_the_private_status_page(client):
     assert notice.reference in html and "Thank you" in html
     assert notice.claimant_email == "legal@kyivindependent.example"
     assert notice.status == Notice.Status.AWAITING_CONFIRMATION and notice.items.count() == 2
-    assert status_page["Referrer-Policy"] == "no-referrer" and "no-store" in status_page["Cache-Control"]
+    assert status_page["Referrer-Policy"] == "same-origin" and "no-store" in status_page["Cache-Control"]
 
 
 def test_every_invalid_field_is_named_and_what_was_typed_is_kept(client):
