@@ -10,7 +10,7 @@ from django.db.models import Count, Min, QuerySet
 from compliance.models import (AuditEntry, CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, SlaBreach,
                                SlaDeadline, SweepHeartbeat)
 from compliance.outcomes import outcome_of_states
-from compliance.services.references import token_digest
+from compliance.services.references import notice_id_of_signed_token, token_digest
 from compliance.services.sla_sweep import HEARTBEAT
 from compliance.staydown.similar import SimilarArticle, similar_articles
 
@@ -22,7 +22,10 @@ def audit_history_of(target: models.Model) -> models.QuerySet[AuditEntry]:
 def notice_for_status_token(token: str) -> Notice | None:
     if not token or len(token) > 100:
         return None
-    return Notice.objects.filter(status_token_digest=token_digest(token)).first()
+    notice = Notice.objects.filter(status_token_digest=token_digest(token)).first()
+    if notice is None and ":" in token:  # the signed link of a later mail
+        notice = Notice.objects.filter(pk=notice_id_of_signed_token(token)).first()
+    return notice
 
 
 def status_items(notice: Notice) -> QuerySet[NoticeItem]:

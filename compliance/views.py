@@ -10,7 +10,8 @@ from compliance.errors import IllegalTransition, NotFound
 from compliance.forms import CounterNoticeForm, TakedownForm
 from compliance.models import CounterNotice, Notice
 from compliance.ratelimit import client_address, over_limit
-from compliance.selectors import notice_for_status_token, status_items
+from compliance.claimant_status import claimant_status
+from compliance.selectors import notice_for_status_token
 from compliance.services.confirmation import confirm_email, notice_for_confirmation
 from compliance.services.counter_notices import (contested_decision, may_complain, receive_claimant_complaint,
                                                  receive_counter_notice)
@@ -71,10 +72,9 @@ def takedown_status(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return redirect(f"{request.path}?complained=1")
     return _private(render(request, "compliance/takedown_status.html", {
-        "notice": notice, "items": status_items(notice), "new": request.GET.get("new") == "1",
+        "notice": notice, "status": claimant_status(notice, now=now), "new": request.GET.get("new") == "1",
         "complained": request.GET.get("complained") == "1", "now": now, "complaint_error": error,
-        "may_complain": may_complain(notice, now=now),
-        "complaints": notice.counter_notices.filter(kind=CounterNotice.Kind.CLAIMANT_COMPLAINT)},
+        "may_complain": may_complain(notice, now=now)},
         status=400 if error else 200))
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Min
+from django.db.models import Max, Min
 
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem, SenderRestriction, SlaBreach
-from compliance.outcomes import Outcome, outcome_of_states
+from compliance.outcomes import UNDECIDED, Outcome, outcome_of_states
 from compliance.reports.period import Period
 
 ACTIONS = (Decision.Action.WITHDRAW, Decision.Action.REMOVE_ASSET, Decision.Action.REJECT)
@@ -46,10 +46,15 @@ class Day:
 
 @dataclass(frozen=True)
 class BreachRow:
+    """A missed deadline. `late_minutes` is how late the notice was decided against its due time (or,
+    still undecided, how overdue it was when the report was made), not when the sweeper noticed."""
+
     reference: str
     due_at: datetime
+    decided_at: datetime | None
     late_minutes: int
     reason: str
+    detected_after_minutes: int
 
 
 @dataclass
@@ -125,7 +130,7 @@ def build_report(period: Period, *, now: datetime) -> ComplianceReport:
     report.decisions_by_ground = dict(Counter(decisions.values_list("decision_ground", flat=True)))
     report.automated_decisions = decisions.filter(automated=True).count()
     _time_to_action(report, rows, decisions, now)
-    _breaches(report, period)
+    _breaches(report, period, now)
     _counter_notices(report, period)
     restrictions = SenderRestriction.objects.filter(starts_at__gte=period.start, starts_at__lt=period.end)
     report.warnings = restrictions.filter(kind=SenderRestriction.Kind.WARNING).count()
@@ -159,10 +164,27 @@ def _time_to_action(report: ComplianceReport, rows: list[tuple], decisions, now:
                       for day, values in sorted(by_day.items())]
 
 
-def _breaches(report: ComplianceReport, period: Period) -> None:
+def _breaches(report: ComplianceReport, period: Period, now: datetime) -> None:
     breaches = (SlaBreach.objects.filter(detected_at__gte=period.start, detected_at__lt=period.end)
-                .select_related("notice").order_by("due_at"))
-    report.breaches = [BreachRow(b.notice.reference, b.due_at, b.lateness_seconds // 60, b.reason) for b in breaches]
+                .select_related("notice", "deadline__counter_notice").order_by("due_at"))
+    report.breaches = []
+    for breach in breaches:
+        decided = _decided_at(breach)
+        late = max(0, int(((decided or now) - breach.due_at).total_seconds()) // 60)
+        report.breaches.append(BreachRow(breach.notice.reference, breach.due_at, decided, late, breach.reason,
+                                         breach.lateness_seconds // 60))
+
+
+def _decided_at(breach: SlaBreach) -> datetime | None:
+    """When what the missed deadline asked for was decided: the counter-notice for a restore window,
+    else the notice's last item (None while an item is still undecided)."""
+    counter = breach.deadline.counter_notice
+    if counter is not None:
+        return counter.decided_at
+    notice = breach.notice
+    if notice.items.filter(state__in=UNDECIDED).exists():
+        return None
+    return notice.items.aggregate(last=Max("decided_at"))["last"]
 
 
 def _counter_notices(report: ComplianceReport, period: Period) -> None:

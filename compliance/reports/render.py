@@ -14,6 +14,8 @@ from django.utils.safestring import mark_safe
 
 from compliance.exports.csv_safety import neutralise
 from compliance.reports.chart import time_to_action_svg
+from compliance.models import CounterNotice, Decision, Notice
+from compliance.outcomes import Outcome
 from compliance.reports.compliance_report import ComplianceReport
 
 DERIVED = ("within_24h_share", "breach_count", "breach_median_late_minutes", "breach_max_late_minutes")
@@ -58,7 +60,23 @@ def to_csv(report: ComplianceReport) -> str:
 
 def context(report: ComplianceReport) -> dict:
     return {"report": report, "chart": mark_safe(time_to_action_svg(report.per_day, promise_hours=settings.SLA_HOURS)),
-            "site_name": settings.SITE_NAME}
+            "site_name": settings.SITE_NAME, "named": named_figures(report)}
+
+
+def named_figures(report: ComplianceReport) -> dict[str, list[tuple[str, str, int]]]:
+    """(code, words, count) per tallied figure: the page is read by people, the CSV/JSON keep the codes."""
+    return {name: [(code, str(labels.get(code, code)), n) for code, n in getattr(report, name).items()]
+            for name, labels in FIGURE_LABELS.items()}
+
+
+FIGURE_LABELS = {
+    "by_kind": dict(Notice.Kind.choices), "by_channel": dict(Notice.Channel.choices),
+    "by_outcome": dict(Outcome.choices), "decisions_by_action": dict(Decision.Action.choices),
+    "decisions_by_ground": {Decision.Ground.ILLEGAL_CONTENT: "On the basis of law (illegal content)",
+                            Decision.Ground.INCOMPATIBLE_CONTENT: "On the basis of our terms"},
+    "counter_notices_by_kind": dict(CounterNotice.Kind.choices),
+    "counter_notices_by_status": dict(CounterNotice.Status.choices),
+}
 
 
 def to_html(report: ComplianceReport) -> str:

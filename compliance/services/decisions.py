@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
 from compliance.services.audit import record
 from compliance.services.deadlines import UNDECIDED_ITEM_STATES, answer_response_deadline, cancel_if_settled
+from compliance.services.intake import later_status_url
 from compliance.services.outbox import queue_mail
 from compliance.services.standing import note_upheld_withdrawals
 from compliance.services.statements import EEA, REDRESS
@@ -142,7 +144,10 @@ def _settle(notice: Notice, items: list[NoticeItem], state: str, decisions: list
     queue_mail(notice=notice, purpose=OutboundMessage.Purpose.DECISION, to=notice.claimant_email,
                subject=f"[{notice.reference}] Decision on your removal request",
                template="compliance/mail/decision.txt",
-               context={"notice": notice, "items": items, "decisions": decisions})
+               context={"notice": notice, "items": items, "decisions": decisions,
+                        "rejected": any(d.action == Decision.Action.REJECT for d in decisions),
+                        "status_url": later_status_url(notice),
+                        "complaint_days": settings.COMPLAINT_WINDOW_DAYS})
     for decision in decisions:
         record(action=f"decision.{decision.action}", target=decision, actor=by, at=now,
                data={"notice": notice.reference, "item": decision.item_id, "match": decision.match_id,

@@ -20,7 +20,7 @@ from compliance.services.audit import personal_data_hash, record
 from compliance.services.deadlines import schedule_deadlines, schedule_response_deadline
 from compliance.services.matching import store_matched_items
 from compliance.services.outbox import queue_mail
-from compliance.services.references import new_reference, new_status_token
+from compliance.services.references import new_reference, new_status_token, signed_status_token
 from compliance.services.standing import active_suspension, apply_trusted_flagger
 
 DUPLICATE_WINDOW = timedelta(hours=24)
@@ -46,6 +46,11 @@ class ReceivedNotice:
 
 def status_url(token: str) -> str:
     return settings.SITE_URL + reverse("takedown-status", args=[token])
+
+
+def later_status_url(notice: Notice) -> str:
+    """The claimant's private page, for mails after the acknowledgment (see references.py)."""
+    return status_url(signed_status_token(notice.pk))
 
 
 def confirm_url(notice: Notice) -> str:

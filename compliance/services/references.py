@@ -7,6 +7,9 @@ import re
 import secrets
 from datetime import datetime
 
+from django.conf import settings
+from django.core import signing
+
 # Crockford's base32: no I, L, O or U, so a reference read aloud or retyped stays the same.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_RE = re.compile(r"\bTD-\d{4}-[0-9A-HJKMNP-TV-Z]{6}\b")
@@ -25,3 +28,21 @@ def new_status_token() -> tuple[str, str]:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# Only the status token's digest is stored, so a later mail (a decision) cannot repeat the link the
+# claimant got first. It carries a signed link instead, to the same private page, valid as long as a
+# complaint may be made (DSA Art. 20: six months after the decision) and a little longer.
+STATUS_LINK_SALT = "compliance.notice.status-link"
+
+
+def signed_status_token(notice_id: int) -> str:
+    return signing.dumps({"notice": notice_id}, salt=STATUS_LINK_SALT)
+
+
+def notice_id_of_signed_token(token: str) -> int | None:
+    max_age = (settings.COMPLAINT_WINDOW_DAYS + 30) * 24 * 3600
+    try:
+        return int(signing.loads(token, salt=STATUS_LINK_SALT, max_age=max_age)["notice"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None

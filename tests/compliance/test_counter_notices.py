@@ -207,7 +207,7 @@ def _rejected_notice(client):
 def test_a_claimant_complains_about_a_rejection_and_a_reviewer_reopens_it(client, django_user_model):
     notice, status_path = _rejected_notice(client)
     status_url = "/" + status_path
-    assert "Disagree with our decision?" in client.get(status_url).content.decode()
+    assert "If you disagree" in client.get(status_url).content.decode()
 
     response = client.post(status_url, {"explanation": "The report is ours: see our archive of 16 May."})
     client.post(status_url, {"explanation": "Again."})
@@ -217,7 +217,7 @@ def test_a_claimant_complains_about_a_rejection_and_a_reviewer_reopens_it(client
     assert (complaint.kind, complaint.article) == ("claimant_complaint", None)
     notice.refresh_from_db()
     assert notice.status == Notice.Status.IN_REVIEW
-    assert "Disagree with our decision?" not in client.get(status_url).content.decode()
+    assert "Send complaint" not in client.get(status_url).content.decode()
 
     reviewer = django_user_model.objects.create_user("rita", is_staff=True)
     reviewer.groups.add(Group.objects.get(name=roles.REVIEWER))
@@ -239,7 +239,7 @@ def test_there_is_nothing_to_complain_about_without_a_rejection(client):
     received = receive_notice(channel="web", submission=submission(PRIMARY))
     status_url = "/" + received.status_url.split("://", 1)[-1].split("/", 1)[1]
 
-    assert "Disagree with our decision?" not in client.get(status_url).content.decode()
+    assert "Send complaint" not in client.get(status_url).content.decode()
     response = client.post(status_url, {"explanation": "Why?"})
     assert response.status_code == 400 and "Nothing of this request was rejected" in response.content.decode()
     assert not CounterNotice.objects.exists()
