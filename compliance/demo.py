@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone as dt_timezone
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -18,7 +19,7 @@ import articles
 from articles.models import Article, Asset, RightsHolder
 from articles.services.importer import ImportReport, import_lines
 from articles.services.ingest import UNDETERMINED_LANGUAGE, ingest_page
-from articles.synthetic import generate_records
+from articles.synthetic import generate_records, stay_down_case
 from compliance import roles
 from compliance.intake.submission import ItemInput, Submission, validate_items
 from compliance.models import CounterNotice, Notice, SlaDeadline
@@ -65,6 +66,7 @@ def seed_demo(*, generated: int = GENERATED_ARTICLES) -> SeedReport:
     lines = ((n, json.dumps(record)) for n, record in enumerate(generate_records(generated), start=1))
     import_lines(lines, actor=DEMO_ACTOR, report=report.imported)
     _withdraw_examples()
+    _held_copy_example(report.imported)
     report.notices_created = _demo_notices()
     report.users_created = _demo_users()
     report.notices_created += _demo_outcomes()
@@ -115,6 +117,14 @@ def _withdraw_examples() -> None:
     if photo and not Asset.objects.filter(status=Asset.Status.WITHDRAWN).exists():
         withdraw_asset(asset_id=photo.pk, by=DEMO_ACTOR, reference="TD-2026-DEMO02",
                        reason="Demo: photo agency notice, photo removed, article kept")
+
+
+def _held_copy_example(report: ImportReport) -> None:
+    """A lightly edited copy of the withdrawn article, arriving later under another URL: the publish
+    gate holds it, so the stay-down queue ("Held articles") has one to review."""
+    original = next(generate_records(1))
+    copy, _, _ = stay_down_case(0, original, random.Random(2022), datetime(2022, 6, 1, 6, 0, tzinfo=dt_timezone.utc))
+    import_lines([(1, json.dumps(copy))], actor=DEMO_ACTOR, report=report)
 
 
 def demo_device_key() -> str:

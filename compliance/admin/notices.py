@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.templatetags.moments import staff_time
 from articles.urlnorm import normalise_url, url_key
 from compliance.admin.base import ReadOnlyAdmin
 from compliance.admin.forms import AskForm, AssignForm, DecideItemsForm, DuplicateForm, ReasonsForm, RestrictSenderForm
@@ -31,6 +32,8 @@ from compliance.services.personal_data import log_access, may_see_personal_data
 
 URGENCY = [(1.0, "overdue"), (0.9, "90"), (0.75, "75"), (0.5, "50"), (float("-inf"), "ok")]
 DECIDE, SUSPEND = "compliance.decide_notice", "compliance.suspend_sender"
+# The tail of a reference as people quote it ("BKY91B", "2026-BKY91B", "td-2026-bky91b").
+PARTIAL_REFERENCE = re.compile(r"^(?:TD-)?(?:\d{4}-)?[0-9A-Z]{4,6}$", re.IGNORECASE)
 LOOKS_LIKE_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S+|[^\s/@]+\.[^\s/@]+/\S*)$", re.IGNORECASE)
 
 
@@ -76,6 +79,14 @@ def time_left(notice: Notice, *, undecided: bool) -> str:
     step = next(name for limit, name in URGENCY if used >= limit)
     text = "overdue " + _duration(-left) if left < 0 else _duration(left)
     return format_html('<span class="sla sla-{}" title="{} of the window used">{}</span>', step, f"{used:.0%}", text)
+
+
+def _who_and_what(notice: Notice, who: str) -> str:
+    items = list(notice.items.all())
+    first = items[0].url if items else "–"
+    more = f" and {len(items) - 1} more" if len(items) > 1 else ""
+    return format_html('<span class="who">{}</span><br><span class="what">{}{}</span>', who,
+                       first if len(first) <= 70 else first[:67] + "…", more)
 
 
 def _actor(request: HttpRequest) -> str:
@@ -127,13 +138,14 @@ class NoticeAdmin(ReadOnlyAdmin):
     class Media:
         css = {"all": ["admin-sla.css"]}
 
-    list_display = ["reference", "time_left", "status", "outcome", "kind", "channel", "verification", "trusted",
-                    "assigned_to", "due_at", "received_at"]
+    # What a reviewer reads first, left to right: which request, how urgent, who wants what removed.
+    list_display = ["reference", "time_left", "due", "who_and_what", "status", "outcome", "kind", "channel",
+                    "verification", "trusted", "assigned_to", "received"]
     list_filter = [QueueFilter, "status", "kind", "channel", "verification", "trusted", AssignedToMeFilter,
                    ("assigned_to", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=reference", "claimant_name", "claimant_organisation", "=claimant_email"]
     search_help_text = "Reference, claimant, or any spelling of a URL the notice names or matched"
-    list_select_related = ["assigned_to"]
+    list_select_related = ["assigned_to", "acting_for"]
     list_per_page = 50
     show_full_result_count = False
     actions = ["withdraw_selected", "reject_selected", "assign_to_me", "unassign"]
@@ -154,6 +166,28 @@ class NoticeAdmin(ReadOnlyAdmin):
     def time_left(self, notice: Notice) -> str:
         return time_left(notice, undecided=notice.undecided)
 
+    @admin.display(description="Due", ordering="due_at")
+    def due(self, notice: Notice) -> str:
+        return staff_time(notice.due_at) or "–"
+
+    @admin.display(description="Received", ordering="received_at")
+    def received(self, notice: Notice) -> str:
+        return staff_time(notice.received_at)
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        """A claimant's name is personal data: roles that may not see it read the rights holder instead."""
+        if may_see_personal_data(request.user):
+            return self.list_display
+        return [name if name != "who_and_what" else "holder_and_what" for name in self.list_display]
+
+    @admin.display(description="Who asks to remove what")
+    def who_and_what(self, notice: Notice) -> str:
+        return _who_and_what(notice, notice.claimant_organisation or notice.claimant_name)
+
+    @admin.display(description="For whom, to remove what")
+    def holder_and_what(self, notice: Notice) -> str:
+        return _who_and_what(notice, notice.acting_for.name if notice.acting_for else "(redacted)")
+
     @admin.display(description="Outcome")
     def outcome(self, notice: Notice) -> str:
         return outcome_of_states(item.state for item in notice.items.all()).label
@@ -161,6 +195,9 @@ class NoticeAdmin(ReadOnlyAdmin):
     def get_search_results(self, request, queryset, search_term):
         """A URL in any spelling finds the notices that name it, and those whose matches it is."""
         term = search_term.strip()
+        if PARTIAL_REFERENCE.match(term):
+            found, duplicates = super().get_search_results(request, queryset, search_term)
+            return found | queryset.filter(reference__endswith=term.upper()), duplicates
         if not LOOKS_LIKE_URL.match(term):
             return super().get_search_results(request, queryset, search_term)
         url = term if "://" in term else "https://" + term

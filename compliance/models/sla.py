@@ -67,6 +67,7 @@ class SlaDeadline(models.Model):
 
     class Meta:
         ordering = ["due_at"]
+        verbose_name = "SLA deadline"
         constraints = [
             models.UniqueConstraint(fields=["notice", "kind"], condition=~models.Q(kind="restore"),
                                     name="sla_deadline_once_per_kind"),
@@ -93,6 +94,8 @@ class SlaBreach(models.Model):
 
     class Meta:
         ordering = ["-detected_at"]
+        verbose_name = "SLA breach"
+        verbose_name_plural = "SLA breaches"
 
     def __str__(self) -> str:
         return f"{self.notice}: {self.reason}"
