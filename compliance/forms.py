@@ -115,7 +115,10 @@ JURISDICTION = ("I consent to the jurisdiction of the Federal District Court for
 
 
 class CounterNoticeForm(SignedPublicForm):
-    kind = forms.ChoiceField(label="What are you filing", choices=CounterNotice.Kind.choices,
+    # A claimant's complaint is made on the claimant's own status page, never on the publisher's form.
+    kind = forms.ChoiceField(label="What are you filing", choices=[
+        (CounterNotice.Kind.COUNTER_NOTICE, CounterNotice.Kind.COUNTER_NOTICE.label),
+        (CounterNotice.Kind.COMPLAINT, CounterNotice.Kind.COMPLAINT.label)],
                              initial=CounterNotice.Kind.COUNTER_NOTICE, widget=forms.RadioSelect,
                              help_text="A counter-notice if you are the publisher and the removal was a mistake; "
                                        "a complaint to have our decision reviewed (within six months).")

@@ -45,6 +45,13 @@ def takedown(request: HttpRequest) -> HttpResponse:
                   {"form": form, "takedown_email": settings.TAKEDOWN_EMAIL}, status=status)
 
 
+def removal_policy(request: HttpRequest) -> HttpResponse:
+    return render(request, "compliance/removal_policy.html", {
+        "takedown_email": settings.TAKEDOWN_EMAIL, "business_days": settings.COUNTER_NOTICE_BUSINESS_DAYS,
+        "sla_hours": settings.SLA_HOURS, "repeat_threshold": settings.REPEAT_INFRINGER_THRESHOLD,
+        "complaint_days": settings.COMPLAINT_WINDOW_DAYS})
+
+
 def _private(response: HttpResponse) -> HttpResponse:
     # The token in the URL is the claimant's key: keep it out of caches, other sites' referrers and
     # search engines. "same-origin", not "no-referrer": with no-referrer browsers post "Origin: null",

@@ -45,3 +45,16 @@ def new_page(browser):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+DEVICES = {
+    "desktop": {"viewport": {"width": 1400, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+              "device_scale_factor": 2},
+}
+
+
+@pytest.fixture(params=list(DEVICES))
+def device(request, new_page):
+    """Each journey on a desktop screen and on a 390×844 phone: (name, page)."""
+    return request.param, new_page(**DEVICES[request.param])
