@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from compliance.admin.base import ReadOnlyAdmin
-from compliance.admin.forms import ReasonsForm
+from compliance.admin.forms import CounterReasonsForm
 from compliance.errors import ComplianceError
 from compliance.models import CounterNotice
 from compliance.selectors import audit_history_of
@@ -39,7 +39,7 @@ class CounterNoticeAdmin(ReadOnlyAdmin):
         ] + super().get_urls()
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None,
-                    form: ReasonsForm | None = None) -> HttpResponse:
+                    form: CounterReasonsForm | None = None) -> HttpResponse:
         if not str(object_id).isdigit():
             return super().change_view(request, object_id, form_url, extra_context)
         counter = get_object_or_404(CounterNotice.objects.select_related("notice", "article"), pk=object_id)
@@ -56,7 +56,7 @@ class CounterNoticeAdmin(ReadOnlyAdmin):
             "can_decide": is_open and request.user.has_perm(DECIDE),
             "can_restore": is_open and counter.article_id is not None and request.user.has_perm(OVERRIDE),
             "claimant_complaint": counter.kind == CounterNotice.Kind.CLAIMANT_COMPLAINT,
-            "form": form or ReasonsForm(prefix="reasons")})
+            "form": form or CounterReasonsForm(prefix="reasons")})
 
     def _posted(self, request: HttpRequest, pk: int, permission: str) -> CounterNotice:
         if request.method != "POST" or not request.user.has_perm(permission):
@@ -74,7 +74,7 @@ class CounterNoticeAdmin(ReadOnlyAdmin):
 
     def _with_reasons(self, request: HttpRequest, pk: int, permission: str, service, success: str) -> HttpResponse:
         counter = self._posted(request, pk, permission)
-        form = ReasonsForm(request.POST, prefix="reasons")
+        form = CounterReasonsForm(request.POST, prefix="reasons")
         if not form.is_valid():
             return self.change_view(request, str(pk), form=form)
         return self._run(request, counter, lambda: service(

@@ -47,6 +47,17 @@ class ReasonsForm(forms.Form):
                        manifestly_unfounded=data["manifestly_unfounded"])
 
 
+class CounterReasonsForm(ReasonsForm):
+    """Reasons for restoring or upholding after a counter-notice or complaint: nothing is rejected
+    here, so the rejections-only field is not offered."""
+
+    manifestly_unfounded = None
+
+    def reasons(self) -> Reasons:
+        self.cleaned_data.setdefault("manifestly_unfounded", False)
+        return super().reasons()
+
+
 class ItemsField(forms.TypedMultipleChoiceField):
     """Offers the undecided items, accepts any item of the notice: an item decided meanwhile by someone
     else reaches the service, which says who decided it, rather than a bare "not a valid choice"."""

@@ -20,6 +20,9 @@ class SlaPolicy(models.Model):
     response_deadline = models.BooleanField(
         default=True, help_text="A notice that names our content but lacks formal elements gets a 24-hour "
                                 "response deadline at receipt: staff decide or ask for what is missing")
+    complaint_hours = models.PositiveIntegerField(
+        default=168, help_text="Hours to answer a claimant's complaint about a rejection (DSA Art. 20), and to "
+                               "decide again the items it reopens")
     note = models.CharField(max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -41,6 +44,7 @@ class SlaDeadline(models.Model):
         DUE = "due", "Due"
         RESTORE = "restore", "Restore window ends"
         RESPONSE = "response", "Response due (incomplete notice)"
+        COMPLAINT = "complaint", "Claimant's complaint to be answered"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -69,7 +73,8 @@ class SlaDeadline(models.Model):
         ordering = ["due_at"]
         verbose_name = "SLA deadline"
         constraints = [
-            models.UniqueConstraint(fields=["notice", "kind"], condition=~models.Q(kind="restore"),
+            # Restore windows and complaints come one per counter-notice or complaint, not per notice.
+            models.UniqueConstraint(fields=["notice", "kind"], condition=~models.Q(kind__in=["restore", "complaint"]),
                                     name="sla_deadline_once_per_kind"),
         ]
         indexes = [

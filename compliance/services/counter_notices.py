@@ -23,8 +23,9 @@ from compliance.errors import IllegalTransition, NotFound
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
 from compliance.services.audit import personal_data_hash, record
 from compliance.services.decisions import Reasons
-from compliance.services.deadlines import UNDECIDED_ITEM_STATES
+from compliance.services.deadlines import UNDECIDED_ITEM_STATES, schedule_complaint_deadline
 from compliance.services.outbox import queue_mail
+from compliance.services.sla_policy import complaint_window
 from compliance.services.references import REFERENCE_ALPHABET, new_status_token
 from compliance.services.withdrawal import restore_article, restore_asset
 
@@ -161,8 +162,11 @@ def _locked(counter_notice_id: int, *doing: str) -> tuple[Notice, CounterNotice]
 def _close(counter: CounterNotice, status: str, *, by: str, now: datetime, outcome: str) -> int:
     counter.status, counter.decided_at, counter.decided_by = status, now, by
     counter.save(update_fields=["status", "decided_at", "decided_by"])
-    return SlaDeadline.objects.filter(counter_notice=counter, state__in=SlaDeadline.OPEN_STATES).update(
-        state=SlaDeadline.State.CANCELLED, done_at=now, outcome=outcome[:200])
+    # A complaint that reopens items keeps its deadline until they are decided again (cancel_if_settled).
+    pending = SlaDeadline.objects.filter(counter_notice=counter, state__in=SlaDeadline.OPEN_STATES)
+    if status == Status.REOPENED:
+        pending = pending.exclude(kind=SlaDeadline.Kind.COMPLAINT)
+    return pending.update(state=SlaDeadline.State.CANCELLED, done_at=now, outcome=outcome[:200])
 
 
 def _settle_notice(notice: Notice) -> None:
@@ -296,6 +300,7 @@ def receive_claimant_complaint(*, notice_id: int, explanation: str, now: datetim
         if notice.status in (Notice.Status.DECIDED, Notice.Status.CLOSED):
             notice.status = Notice.Status.IN_REVIEW
             notice.save(update_fields=["status"])
+        schedule_complaint_deadline(notice, counter, window=complaint_window(notice), now=now)
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.COUNTER_NOTICE, to=notice.claimant_email,
                    subject=f"[{notice.reference}] We received your complaint {counter.reference}",
                    template="compliance/mail/claimant_complaint_received.txt",

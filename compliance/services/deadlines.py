@@ -51,8 +51,26 @@ def answer_response_deadline(notice: Notice, *, now: datetime, how: str) -> int:
 
 
 def cancel_if_settled(notice: Notice, *, now: datetime) -> int:
-    """Deadlines stop when no item is left undecided, not at the first decision."""
+    """Deadlines stop when no item is left undecided, not at the first decision. A complaint's
+    deadline stops only when the complaint is answered too."""
     if notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists():
         return 0
-    return SlaDeadline.objects.filter(notice=notice, state__in=SlaDeadline.OPEN_STATES).exclude(
-        kind=Kind.RESTORE).update(state=SlaDeadline.State.CANCELLED, done_at=now, outcome="no item left undecided")
+    settled = SlaDeadline.objects.filter(notice=notice, state__in=SlaDeadline.OPEN_STATES).exclude(
+        kind__in=[Kind.RESTORE, Kind.COMPLAINT]).update(state=SlaDeadline.State.CANCELLED, done_at=now,
+                                                          outcome="no item left undecided")
+    return settled + cancel_answered_complaints(notice, now=now)
+
+
+def schedule_complaint_deadline(notice: Notice, complaint, *, window: timedelta, now: datetime) -> SlaDeadline:
+    """A claimant's complaint is answered in time, and the items it reopens are decided again in time."""
+    return SlaDeadline.objects.create(notice=notice, kind=Kind.COMPLAINT, counter_notice=complaint,
+                                      due_at=now + window, wake_at=now + window)
+
+
+def cancel_answered_complaints(notice: Notice, *, now: datetime) -> int:
+    """Complaint deadlines whose complaint is closed and whose reopened items are all decided again."""
+    if notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists():
+        return 0
+    return SlaDeadline.objects.filter(notice=notice, kind=Kind.COMPLAINT, state__in=SlaDeadline.OPEN_STATES).exclude(
+        counter_notice__status__in=["received"]).update(state=SlaDeadline.State.CANCELLED, done_at=now,
+                                                        outcome="complaint answered and items decided")

@@ -65,12 +65,16 @@ def _enforce(deadline_id: int, now: datetime) -> str:
         outcome = _restore_window_ended(notice, deadline, now)
     elif deadline.kind == Kind.RESPONSE:
         outcome = _response_due(notice, deadline, now, undecided=undecided)
+    elif deadline.kind == Kind.COMPLAINT:
+        outcome = _complaint_due(notice, deadline, now, undecided=undecided)
     elif not undecided:
         outcome = "nothing left undecided"
     elif deadline.kind == Kind.DUE:
         outcome = _at_due(notice, matches, deadline, now)
         if outcome.startswith("capped"):
             return outcome
+    elif _overtaken(notice, deadline, now):
+        outcome = "not mailed: a later step is due too"
     else:
         outcome = _escalate(notice, deadline, now, urgent=False)
     deadline.state, deadline.done_at, deadline.outcome, deadline.lease_until = State.DONE, now, outcome[:200], None
@@ -105,6 +109,27 @@ def _response_due(notice: Notice, deadline: SlaDeadline, now: datetime, *, undec
     if notice.decisions.filter(decided_at__gte=notice.received_at).exists():
         return "answered: staff decided or asked for information"
     return _breach(notice, deadline, now, "no one decided or asked for what is missing within 24 hours")
+
+
+STEPS = [Kind.ESCALATE_50, Kind.ESCALATE_75, Kind.ESCALATE_90, Kind.DUE]
+
+
+def _overtaken(notice: Notice, deadline: SlaDeadline, now: datetime) -> bool:
+    """After an outage several steps of one notice come due together: only the latest one mails,
+    not a burst of 50%, 75%, 90% and "Due" about the same request."""
+    later = STEPS[STEPS.index(deadline.kind) + 1:]
+    return SlaDeadline.objects.filter(notice=notice, kind__in=later, due_at__lte=now).exists()
+
+
+def _complaint_due(notice: Notice, deadline: SlaDeadline, now: datetime, *, undecided: bool) -> str:
+    """Never an automatic decision: the claimant's complaint, or the items it reopened, wait for a
+    person; the missed deadline is a recorded breach and goes to the compliance lead."""
+    complaint = deadline.counter_notice
+    if complaint is not None and complaint.status in CounterNotice.OPEN_STATUSES:
+        return _breach(notice, deadline, now, f"complaint {complaint.reference} not answered in time")
+    if undecided:
+        return _breach(notice, deadline, now, "items reopened by a complaint not decided again in time")
+    return "complaint answered and items decided"
 
 
 def _automatic_withdrawals_recently(now: datetime) -> int:

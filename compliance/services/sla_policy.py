@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from compliance.models import Notice, SlaPolicy
 
 
@@ -18,3 +20,10 @@ def response_deadline_on(notice: Notice) -> bool:
     """Whether an incomplete notice of this kind and verification gets a 24-hour response deadline (default on)."""
     policy = SlaPolicy.objects.filter(kind=notice.kind, verification=notice.verification).first()
     return policy.response_deadline if policy else True
+
+
+def complaint_window(notice: Notice) -> timedelta:
+    """How long a claimant's complaint may wait for its answer: the policy row's hours, else its default."""
+    policy = SlaPolicy.objects.filter(kind=notice.kind, verification=notice.verification).first()
+    hours = policy.complaint_hours if policy else SlaPolicy._meta.get_field("complaint_hours").default
+    return timedelta(hours=hours)
