@@ -53,6 +53,10 @@ class ClaimantStatus:
         return any(entry.item.state == NoticeItem.State.RESTORED for entry in self.items)
 
     @property
+    def nothing_found(self) -> bool:
+        return all(entry.item.match_count == 0 for entry in self.items)
+
+    @property
     def open_complaint(self) -> CounterNotice | None:
         return next((c for c in self.complaints if c.status in CounterNotice.OPEN_STATUSES), None)
 
@@ -67,7 +71,7 @@ def claimant_status(notice: Notice, *, now: datetime) -> ClaimantStatus:
     complaints = [c for c in counters if c.kind == CounterNotice.Kind.CLAIMANT_COMPLAINT]
     undecided = any(entry.open for entry in entries)
     stage = _stage(notice, undecided=undecided, complaints=complaints)
-    countdown = (stage == "in_review" and undecided and notice.due_at is not None and notice.due_at > now
+    countdown = (stage in ("awaiting_confirmation", "in_review") and undecided and notice.due_at is not None and notice.due_at > now
                  and not notice.sender_suspended)
     return ClaimantStatus(notice, stage, entries, [c for c in counters if c not in complaints], complaints, countdown)
 

@@ -6,7 +6,8 @@ from compliance.intake.submission import ItemInput, Submission, ValidItem, valid
 from compliance.models import CounterNotice, Notice
 from compliance.services.counter_notices import CounterNoticeInput
 
-MAX_FORM_URLS = 500
+# The form is for people naming what they found; bulk senders use the API (DESIGN: API for bulk senders).
+MAX_FORM_URLS = 50
 GOOD_FAITH = ("I have a good faith belief that use of the material in the manner complained of is not "
               "authorised by the copyright owner, its agent, or the law.")
 ACCURACY = ("The information in this notification is accurate, and under penalty of perjury, I am the owner "
@@ -58,7 +59,8 @@ class TakedownForm(SignedPublicForm):
                                        help_text="e.g. the article's title, date and where it was first published.")
     urls = forms.CharField(
         label="Addresses (URLs)", max_length=200_000, required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One per line: a page or image on our site, or your original (every copy of it is found).")
+        help_text=f"One per line, at most {MAX_FORM_URLS}: a page or image on our site, or your original (every copy "
+                  "of it is found). Addresses that are neither are not ours to remove; we will tell you so.")
     domains = forms.CharField(
         label="Whole sites", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Optional. One site per line, e.g. yourpaper.example, to cover everything we took from it.")
