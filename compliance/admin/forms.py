@@ -69,19 +69,35 @@ class ItemsField(forms.TypedMultipleChoiceField):
 
 
 class DecideItemsForm(ReasonsForm):
-    WITHDRAW, REJECT = "withdraw", "reject"
+    WITHDRAW, PICTURES, REJECT = "withdraw", "pictures", "reject"
 
     decision = forms.ChoiceField(choices=[(WITHDRAW, "Withdraw what the items matched (article, or only the asset)"),
+                                          (PICTURES, "Remove only the pictures or media ticked below; the article "
+                                                     "stays"),
                                           (REJECT, "Reject")], widget=forms.RadioSelect)
     items = ItemsField(coerce=int, widget=forms.CheckboxSelectMultiple,
                        error_messages={"required": "Tick the items this decision is about."})
+    assets = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Pictures or media",
+        help_text="For a claim about a photo filed against the article's address: only these are removed.")
 
-    field_order = ["decision", "items"]
+    field_order = ["decision", "items", "assets"]
 
-    def __init__(self, *args, item_choices: list[tuple[int, str]], accepted: list[int], **kwargs) -> None:
+    def __init__(self, *args, item_choices: list[tuple[int, str]], accepted: list[int],
+                 asset_choices: list[tuple[int, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["items"].choices = item_choices
         self.fields["items"].accepted = {str(pk) for pk in accepted}
+        self.fields["assets"].choices = asset_choices
+        if not asset_choices:
+            del self.fields["assets"]
+            self.fields["decision"].choices = [c for c in self.fields["decision"].choices if c[0] != self.PICTURES]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == self.PICTURES and not data.get("assets"):
+            self.add_error("assets", "Tick the pictures or media to remove.")
+        return data
 
 
 class AskForm(forms.Form):

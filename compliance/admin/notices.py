@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.models import Asset
 from articles.templatetags.moments import staff_time
 from articles.urlnorm import normalise_url, url_key
 from compliance.admin.base import ReadOnlyAdmin
@@ -28,6 +29,7 @@ from compliance.services import retractions, review, standing
 from compliance.services.decisions import reject_items, withdraw_items
 from compliance.services.deadlines import UNDECIDED_ITEM_STATES
 from compliance.services.matching import our_article_slug
+from compliance.services.narrowing import remove_pictures_of_matched_articles
 from compliance.services.personal_data import log_access, may_see_personal_data
 
 URGENCY = [(1.0, "overdue"), (0.9, "90"), (0.75, "75"), (0.5, "50"), (float("-inf"), "ok")]
@@ -262,9 +264,19 @@ class NoticeAdmin(ReadOnlyAdmin):
         items = notice.items.filter(state__in=UNDECIDED_ITEM_STATES).order_by("position")
         return [(item.pk, item.url) for item in items]
 
+    @staticmethod
+    def _asset_choices(notice: Notice) -> list[tuple[int, str]]:
+        """Live pictures and media of the articles that undecided items matched as a whole."""
+        assets = Asset.objects.filter(
+            status=Asset.Status.LIVE, article__notice_matches__asset__isnull=True,
+            article__notice_matches__item__notice=notice,
+            article__notice_matches__item__state__in=UNDECIDED_ITEM_STATES).distinct().order_by("article_id", "position")
+        return [(asset.pk, f"{asset.get_kind_display()}: {asset.credit_line or asset.original_url}") for asset in assets]
+
     def _decide_form(self, notice: Notice, data=None) -> DecideItemsForm:
         return DecideItemsForm(data, item_choices=self._item_choices(notice), prefix="decide",
-                               accepted=list(notice.items.values_list("pk", flat=True)))
+                               accepted=list(notice.items.values_list("pk", flat=True)),
+                               asset_choices=self._asset_choices(notice))
 
     def _back(self, notice: Notice) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:compliance_notice_change", args=[notice.pk]))
@@ -288,15 +300,17 @@ class NoticeAdmin(ReadOnlyAdmin):
         form = self._decide_form(notice, request.POST)
         if not form.is_valid():
             return self.change_view(request, str(notice.pk), forms={"decide": form})
-        withdraw = form.cleaned_data["decision"] == DecideItemsForm.WITHDRAW
-        service = withdraw_items if withdraw else reject_items
-        count = len(form.cleaned_data["items"])
+        decision, count = form.cleaned_data["decision"], len(form.cleaned_data["items"])
+        service, done = {DecideItemsForm.WITHDRAW: (withdraw_items, "withdrew"),
+                         DecideItemsForm.REJECT: (reject_items, "rejected"),
+                         DecideItemsForm.PICTURES: (partial(remove_pictures_of_matched_articles,
+                                                            asset_ids=form.cleaned_data.get("assets", [])),
+                                                    "removed pictures or media for")}[decision]
         return self._run(
             request, notice,
             lambda: service(notice_id=notice.pk, item_ids=form.cleaned_data["items"], reasons=form.reasons(),
                             by=_actor(request), user=request.user, now=timezone.now()),
-            f"{notice.reference}: {'withdrew' if withdraw else 'rejected'} {count} item(s); the claimant will "
-            "be told.")
+            f"{notice.reference}: {done} {count} item(s); the claimant will be told.")
 
     def ask_view(self, request: HttpRequest, notice_id: int) -> HttpResponse:
         notice = self._posted_notice(request, notice_id)
