@@ -21,6 +21,7 @@ from articles.services.importer import ImportReport, import_lines
 from articles.services.ingest import UNDETERMINED_LANGUAGE, ingest_page
 from articles.synthetic import generate_records, stay_down_case
 from compliance import roles
+from compliance.demo_media import documented_article, show_stand_ins
 from compliance.intake.submission import ItemInput, Submission, validate_items
 from compliance.models import CounterNotice, Notice, SlaDeadline
 from compliance.services.counter_notices import CounterNoticeInput, receive_counter_notice, restore_contested
@@ -63,10 +64,12 @@ def seed_demo(*, generated: int = GENERATED_ARTICLES) -> SeedReport:
         slug=SEED_SLUG, actor=DEMO_ACTOR,
     ).article
     _describe_holders()
+    show_stand_ins(report.seed_article, seed=2022)
     lines = ((n, json.dumps(record)) for n, record in enumerate(generate_records(generated), start=1))
     import_lines(lines, actor=DEMO_ACTOR, report=report.imported)
     _withdraw_examples()
     _held_copy_example(report.imported)
+    documented_article(actor=DEMO_ACTOR)  # after the examples, which take the first generated articles
     report.notices_created = _demo_notices()
     report.users_created = _demo_users()
     report.notices_created += _demo_outcomes()

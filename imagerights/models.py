@@ -55,6 +55,7 @@ class AssetFile(models.Model):
     class Origin(models.TextChoices):
         WARC = "warc", "Web capture (WARC)"
         FETCH = "fetch", "HTTP download"
+        DEMO_STAND_IN = "demo", "Generated stand-in (demo data)"
 
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="file_links")
     file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="asset_links")

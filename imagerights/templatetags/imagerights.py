@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from imagerights.selectors import picture_facts
-from imagerights.services.rehosting import rehosted_url
+from imagerights.services.rehosting import is_demo_stand_in, rehosted_url
 
 register = template.Library()
 
@@ -19,3 +19,8 @@ def content_credentials(asset) -> dict:
 def picture_src(asset) -> str:
     """Where the page loads the picture from: our copy when its source is re-hosted, else the original."""
     return rehosted_url(asset) or asset.original_url
+
+
+@register.simple_tag
+def demo_stand_in(asset) -> bool:
+    return is_demo_stand_in(asset)
