@@ -141,8 +141,8 @@ class NoticeAdmin(ReadOnlyAdmin):
         css = {"all": ["admin-sla.css"]}
 
     # What a reviewer reads first, left to right: which request, how urgent, who wants what removed.
-    list_display = ["reference", "time_left", "due", "who_and_what", "status", "outcome", "kind", "channel",
-                    "verification", "trusted", "assigned_to", "received"]
+    list_display = ["reference", "time_left", "due", "received", "who_and_what", "status", "outcome", "kind",
+                    "channel", "verification", "trusted", "assigned_to"]
     list_filter = [QueueFilter, "status", "kind", "channel", "verification", "trusted", AssignedToMeFilter,
                    ("assigned_to", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=reference", "claimant_name", "claimant_organisation", "=claimant_email"]

@@ -201,3 +201,14 @@ def test_an_auditor_downloads_the_report_and_the_export_and_cannot_change_anythi
     response = page.request.post(f"{base}/admin/articles/heldarticle/{held.pk}/change/",
                                  form={"decision": "release", "reason": "x"})
     assert response.status == 403
+
+
+def test_the_queues_due_received_and_who_columns_fit_a_1400_pixel_screen(live_server, new_page):
+    seed_demo(generated=14)
+    page = new_page(viewport={"width": 1400, "height": 900})
+    _log_in(page, live_server.url, "reviewer")
+    page.goto(f"{live_server.url}/admin/compliance/notice/")
+
+    for column in ("due", "received", "who_and_what"):
+        box = page.locator(f"#result_list th.column-{column}").bounding_box()
+        assert box and box["x"] + box["width"] <= 1400, column

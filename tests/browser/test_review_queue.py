@@ -55,7 +55,6 @@ def test_a_reviewer_withdraws_the_most_urgent_item_and_an_auditor_finds_no_chang
     _log_in(page, base, "reviewer", shot="01-login")
     page.get_by_role("link", name="Notices", exact=True).first.click()
     expect(page.locator("#result_list")).to_be_visible()
-    _shot(page, "02-queue")
 
     page.locator("#result_list tbody tr").first.locator("th a").click()
     reference = page.get_by_test_id("reference").inner_text()
@@ -75,7 +74,6 @@ def test_a_reviewer_withdraws_the_most_urgent_item_and_an_auditor_finds_no_chang
     page.get_by_role("button", name="Record decision").click()
 
     expect(page.get_by_text("withdrew 1 item(s)")).to_be_visible()
-    _shot(page, "05-decided")
     assert Decision.objects.filter(notice=notice, action="withdraw", actor__startswith="user:").count() == 1
     response = page.goto(f"{base}{article.get_absolute_url()}")
     assert response.status == 451
