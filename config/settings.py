@@ -121,6 +121,7 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("OPERATOR_TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]  # datetimes the admin shows carry their zone
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

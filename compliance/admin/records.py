@@ -5,14 +5,19 @@ from django.contrib import admin
 from compliance.admin.base import PersonalDataAdmin, ReadOnlyAdmin
 from compliance.models import (AuditEntry, AuditVerification, Decision, InboundMessage, OutboundMessage, SlaBreach,
                                SlaDeadline, SlaPolicy, WebhookDelivery, WebhookEndpoint)
+from compliance.templatetags.actors import actor_name
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["seq", "occurred_at", "action", "object_type", "object_id", "actor"]
+    list_display = ["seq", "occurred_at", "action", "object_type", "object_id", "who"]
     list_filter = ["action", "object_type"]
     search_fields = ["=object_id", "=hash"]
     show_full_result_count = False
+
+    @admin.display(description="Actor", ordering="actor")
+    def who(self, entry: AuditEntry) -> str:
+        return actor_name(entry.actor)
 
 
 @admin.register(AuditVerification)
@@ -61,7 +66,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 class SlaPolicyAdmin(admin.ModelAdmin):
     """Edited by compliance leads: what the deadline does per notice kind and verification level."""
 
-    list_display = ["kind", "verification", "at_due", "response_deadline", "note", "updated_at"]
+    list_display = ["kind", "verification", "at_due", "response_deadline", "complaint_hours", "note", "updated_at"]
     list_filter = ["kind", "verification", "at_due", "response_deadline"]
 
 
@@ -82,7 +87,11 @@ class SlaBreachAdmin(ReadOnlyAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
-    list_display = ["decided_at", "notice", "action", "automated", "pending_review", "actor"]
+    list_display = ["decided_at", "notice", "action", "automated", "pending_review", "who"]
+
+    @admin.display(description="Decided by", ordering="actor")
+    def who(self, decision: Decision) -> str:
+        return actor_name(decision.actor)
     list_filter = ["action", "automated", "pending_review"]
     search_fields = ["=notice__reference"]
     raw_id_fields = ["notice", "item", "match"]

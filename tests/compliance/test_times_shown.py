@@ -31,6 +31,11 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 LABELLED = re.compile(rf"(?P<when>\d{{1,2}} (?:{MONTHS}) \d{{4}}, \d{{2}}:\d{{2}}|\d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}(?::\d{{2}})?)"
                       r" (?P<zone>UTC|Europe/Berlin)")
 CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+# What Django's admin prints by itself (config/formats/en/formats.py): "Nov. 3, 2026, 10:07 CET".
+AP_MONTHS = {"Jan.": 1, "Feb.": 2, "March": 3, "April": 4, "May": 5, "June": 6, "July": 7, "Aug.": 8,
+             "Sept.": 9, "Oct.": 10, "Nov.": 11, "Dec.": 12}
+ADMIN_LABELLED = re.compile(r"(?P<month>[A-Z][a-z]+\.?) (?P<day>\d{1,2}), (?P<year>\d{4}), (?P<h>\d{2}):(?P<m>\d{2}) "
+                            r"(?P<abbr>CET|CEST)")
 
 
 def _instant(when: str, zone: str) -> datetime:
@@ -126,3 +131,21 @@ def test_the_filters_say_the_same_moment_in_both_zones():
         assert (utc(winter), staff_time(winter)) == ("5 January 2026, 23:30 UTC", "2026-01-06 00:30 Europe/Berlin")
         assert staff_time(summer) == "2026-07-06 01:30 Europe/Berlin"
     assert utc(None) == "" and staff_time(None) == ""
+
+
+@override_settings(TIME_ZONE="Europe/Berlin")
+def test_times_the_admin_prints_by_itself_carry_their_zone(client, django_user_model, history):
+    verified_login(client, django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
+    known = _known_moments()
+    shown = 0
+    for name in ("auditentry", "decision", "counternotice", "sladeadline"):
+        html = re.sub(r'datetime="[^"]*"', "", client.get(reverse(f"admin:compliance_{name}_changelist")).content.decode())
+        for match in ADMIN_LABELLED.finditer(html):
+            local = datetime(int(match["year"]), AP_MONTHS[match["month"]], int(match["day"]), int(match["h"]),
+                             int(match["m"]), tzinfo=ZoneInfo("Europe/Berlin"))
+            assert local.tzname() == match["abbr"], match[0]
+            assert local.astimezone(dt_timezone.utc) in known, f"{name}: {match[0]} is not a moment of this notice"
+            shown += 1
+        rest = ADMIN_LABELLED.sub("", html)
+        assert not CLOCK.findall(re.sub(r"<script.*?</script>", "", rest, flags=re.S)), f"{name}: a time without its zone"
+    assert shown >= 10
