@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch
 
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem
 from compliance.services.deadlines import UNDECIDED_ITEM_STATES
+from compliance.services.intake import MISSING_LABELS
 
 CLAIMANT_WORDS = {
     # What the claimant reads for an item's state: their request's result, not our internal step.
@@ -22,6 +23,7 @@ CLAIMANT_WORDS = {
     NoticeItem.State.REJECTED: "Not removed (request declined)",
     NoticeItem.State.RESTORED: "Put back after an objection",
 }
+WITHDRAWN_BY_CLAIMANT = "Closed: you withdrew the request; nothing was removed"
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,18 @@ class ClaimantStatus:
 
     @property
     def rejected(self) -> bool:
-        return any(entry.item.state == NoticeItem.State.REJECTED for entry in self.items)
+        """Something was declined: the claimant's redress applies (not to items they withdrew themselves)."""
+        return any(entry.item.state == NoticeItem.State.REJECTED and entry.decision is not None
+                   and entry.decision.action == Decision.Action.REJECT for entry in self.items)
 
     @property
     def restored(self) -> bool:
         return any(entry.item.state == NoticeItem.State.RESTORED for entry in self.items)
+
+    @property
+    def missing(self) -> list[str]:
+        """What the request lacks, in the words the acknowledgment used."""
+        return [MISSING_LABELS.get(code, code) for code in self.notice.missing_elements]
 
     @property
     def nothing_found(self) -> bool:
@@ -65,8 +74,12 @@ def claimant_status(notice: Notice, *, now: datetime) -> ClaimantStatus:
     decisions = Decision.objects.exclude(action=Decision.Action.NEED_INFORMATION).order_by("decided_at", "pk")
     items = list(notice.items.annotate(match_count=Count("matches")).order_by("position")
                  .prefetch_related(Prefetch("decisions", queryset=decisions)))
-    entries = [ItemStatus(item, CLAIMANT_WORDS.get(item.state, item.get_state_display()),
-                          _last(list(item.decisions.all()))) for item in items]
+    entries = []
+    for item in items:
+        decision = _last(list(item.decisions.all()))
+        words = (WITHDRAWN_BY_CLAIMANT if decision and decision.action == Decision.Action.CLAIMANT_WITHDREW
+                 else CLAIMANT_WORDS.get(item.state, item.get_state_display()))
+        entries.append(ItemStatus(item, words, decision))
     counters = list(notice.counter_notices.order_by("received_at"))
     complaints = [c for c in counters if c.kind == CounterNotice.Kind.CLAIMANT_COMPLAINT]
     undecided = any(entry.open for entry in entries)
