@@ -22,22 +22,51 @@ class MessageKind(enum.StrEnum):
 
 # DMCA 512(g)(3): the material was removed "as a result of mistake or misidentification", and the
 # subscriber consents to the jurisdiction of a court. Either phrase in its common wordings.
+_COUNTER_WORD = r"counter[\s-]*(?:notice|notification)"
 _COUNTER = re.compile(
-    r"counter[\s-]*notice|counter[\s-]*notification|gegendarstellung|widerspruch\s+gegen\s+die\s+(?:entfernung|sperrung)"
+    r"(?:removed|disabled|taken\s+down)\b.{0,120}?\b(?:as\s+a\s+result\s+of\s+(?:a\s+)?)?mistake\s+or\s+misidentification"
+    r"|consent\s+to\s+the\s+(?:\w+\s+){0,2}?jurisdiction\s+of"
+    rf"|\b(?:this|my|our)\s+(?:is\s+(?:a|my|our)\s+)?(?:formal\s+|dmca\s+)?{_COUNTER_WORD}"
+    rf"|{_COUNTER_WORD}\s+(?:to|regarding|concerning|against|in\s+response|under|for\s+(?:the|my|our))\b"
+    rf"|\b(?:i|we)\s+(?:\w+\s+){{0,3}}?(?:submit|file|send|issue|lodge|filing|submitting|sending)\w*\s+(?:\w+\s+){{0,3}}?"
+    rf"{_COUNTER_WORD}"
+    r"|gegendarstellung|widerspruch\s+gegen\s+die\s+(?:entfernung|sperrung)"
     r"|contre[\s-]*notification|contra[\s-]*notificaci[oó]n|kontr[\s-]*zawiadomieni|зустрічн\w*\s+повідомлен"
-    r"|встречн\w*\s+уведомлен"
-    r"|(?:removed|disabled|taken\s+down)\b.{0,120}?\b(?:as\s+a\s+result\s+of\s+(?:a\s+)?)?mistake\s+or\s+misidentification"
-    r"|consent\s+to\s+the\s+jurisdiction\s+of",
+    r"|встречн\w*\s+уведомлен",
     re.IGNORECASE,
 )
+_COUNTER_SUBJECT = re.compile(rf"{_COUNTER_WORD}|contre[\s-]*notification|contra[\s-]*notificaci", re.IGNORECASE)
+_VERB = (r"(?:withdraw(?:ing|n)?|retract(?:ing|ed)?|rescind(?:ing)?|revok(?:e|ing)|cancel(?:l?ing)?|null|invalidate|void)"
+         r"(?:,?\s+or\s+\w+,?)?")
+_WHAT = r"(?:notices?|notifications?|requests?|complaints?|claims?|take[\s-]*downs?|d[mc][mc]a)"
+_DETERMINER = r"(?:my|our|the|this|these|those|that|all|part|its|it[’']s)"
+# "I/we ... retract": the sender withdrawing its own notice, never "we ask that the claimant withdraw".
+_OWN = r"\b(?:i|we)(?:[’']d|[’']ll)?\s+(?:(?!(?:that|the|they|you|he|she|github|it|them)\b)[\w’']+\s+){0,4}?"
 _RETRACTION = re.compile(
-    r"\b(?:we|i)\s+(?:hereby\s+|would\s+like\s+to\s+|wish\s+to\s+|want\s+to\s+)?(?:withdraw|retract|rescind|revoke)"
-    r"\s+(?:our|my|the|this)\s+(?:\w+\s+){0,3}?(?:notice|notification|request|complaint|claim|takedown)"
-    r"|\bretraction\s+of\s+(?:our|my|the)\b|\bplease\s+(?:disregard|ignore)\s+(?:our|my|the)\s+(?:\w+\s+){0,3}?"
-    r"(?:notice|notification|request|takedown)"
-    r"|(?:notice|request|takedown)\s+(?:is|has\s+been)\s+(?:hereby\s+)?(?:withdrawn|retracted|rescinded)"
-    r"|ziehen\s+(?:wir|ich)\s+(?:unsere|meine)\s+\w+\s+zurück|nehmen\s+(?:wir|ich)\s+(?:unsere|meine)\s+\w+\s+zurück"
-    r"|retirons\s+notre|retiramos\s+nuestra|wycofujemy|відкликаємо|відкликаю|отзываем",
+    rf"(?:{_OWN}|\b(?:would\s+like\s+to|wish(?:es)?\s+to|wants?\s+to|hereby|decided\s+to)\s+){_VERB}\s+(?:\w+\s+){{0,3}}?"
+    rf"{_DETERMINER}\b[^.]{{0,60}}?{_WHAT}"
+    rf"|\bretraction\s+of\b|\b(?:full|partial)\s+retraction\b|\bplease\s+(?:retract|withdraw|cancel|disregard|ignore|rescind|revoke)"
+    rf"\s+(?:\w+\s+){{0,4}}?{_WHAT}"
+    rf"|{_WHAT}\s+(?:is|are|has\s+been|have\s+been|be)\s+(?:hereby\s+)?(?:withdrawn|retracted|rescinded|revoked|cancel+ed)"
+    rf"|\b(?:remove|drop)\s+part\s+of\s+(?:my|our)\s+(?:\w+\s+)?{_WHAT}"
+    r"|(?:ziehen|nehmen)\s+(?:wir|ich)\s+(?:unsere|meine|die)\s+(?:\w+\s+){0,3}?zurück"
+    r"|\b(?:rücknahme|zurückziehung)\s+(?:unserer|meiner|der)\s+(?:\w+\s+)?(?:meldung|beschwerde|abmahnung|mitteilung|aufforderung)"
+    r"|\bretir(?:ons|e)\s+(?:notre|ma|la)\s+(?:\w+\s+){0,2}?(?:notification|demande|plainte|réclamation)"
+    r"|\bannul(?:ons|e)\s+(?:notre|ma)\s+(?:demande|notification)"
+    r"|\bretir(?:amos|o)\s+(?:nuestra|mi|la)\s+(?:\w+\s+){0,2}?(?:notificaci[oó]n|solicitud|reclamaci[oó]n|denuncia)"
+    r"|wycofuj(?:emy|ę)|wycofani\w+\s+(?:naszego|mojego|zgłoszenia|wniosku|żądania)"
+    r"|відклика(?:ємо|ю)|відкликанн\w+\s+(?:нашого|мого|скарги|повідомлення|запиту)|отзыва(?:ем|ю)\s+(?:наш|сво|мо)",
+    re.IGNORECASE,
+)
+# Weaker: a notifier owning up to an error. Only when the message is not a counter-notice, since an
+# objector says the very same about the notice against it.
+_ADMITTED_ERROR = re.compile(
+    rf"\b(?:remove|lift|cancel|rescind|retract|withdraw|revoke)\s+(?:the|my|our|this|that)\s+(?:\w+\s+){{0,2}}?"
+    rf"d[mc][mc]a\s+(?:take[\s-]*down|notice|request|claim)"
+    rf"|{_WHAT}\s+(?:is|are)\s+(?:no\s+longer|not)\s+(?:needed|necessary|required|valid)(?:\s+any\s*more)?"
+    r"|\ba\s+mistake\s+in\s+our\s+(?:findings|notice|request|claim|takedown)|\bhave\s+the\s+dmca\s+(?:revoked|withdrawn)"
+    r"|\bmis-?detected\b|\b(?:was|were|been)\s+(?:sent|filed|submitted|issued)\s+(?:by|in)\s+(?:mistake|error)"
+    r"|\bplease\s+(?:restore|re-?enable|reinstate)\b[^.]{0,80}?\b(?:we|i)\s+(?:\w+\s+){0,3}?(?:no\s+longer|have\s+no)\s+claim",
     re.IGNORECASE,
 )
 
@@ -49,8 +78,10 @@ def classify_message(subject: str, text: str, *, threads_to_notice: bool = False
     flat = " ".join(f"{subject}\n{_unquoted(text)}".split())
     if _RETRACTION.search(flat):
         return MessageKind.RETRACTION
-    if _COUNTER.search(flat):
+    if _COUNTER.search(flat) or _COUNTER_SUBJECT.search(subject):
         return MessageKind.COUNTER_NOTICE
+    if _ADMITTED_ERROR.search(flat):
+        return MessageKind.RETRACTION
     if threads_to_notice:
         return MessageKind.SUPPLEMENT
     return MessageKind.TAKEDOWN

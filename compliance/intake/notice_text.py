@@ -1,34 +1,25 @@
-"""Read the free text of a notice: which legal statements it makes, what kind it is, for whom.
+"""Read the free text of a notice: its elements and the line each came from, its URLs and their roles,
+what kind it is, for whom.
 
-Pure and cheap: regular expressions over English plus the basics of the languages our
-claimants write in (German, Ukrainian, Russian, French, Polish). These are hints for staff
-and for the "awaiting information" step, never a legal judgement.
+Pure and cheap: regular expressions over English and the languages our claimants write in (German,
+French, Spanish, Polish, Ukrainian, Russian). These are hints for staff and for the "awaiting
+information" step, never a legal judgement. The pieces live in their own modules: notice_lines
+(numbered lines), statements, signature, contact_work and notice_urls.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from dataclasses import dataclass, field
 
-_GOOD_FAITH = re.compile(
-    r"good[\s-]*faith\b.{0,300}?(?:\bnot\s+(?:been\s+)?authori[sz]ed|\bunauthori[sz]ed)"
-    r"|in\s+gutem\s+glauben|nach\s+treu\s+und\s+glauben|de\s+bonne\s+foi|w\s+dobrej\s+wierze"
-    r"|добросовісн|добросовестн",
-    re.IGNORECASE,
-)
-_ACCURATE = re.compile(r"\binformation\b.{0,80}?\b(?:is|are)\s+(?:accurate|correct|true)\b", re.IGNORECASE)
-_PERJURY = re.compile(r"penalty\s+of\s+perjury", re.IGNORECASE)
-_S_SIGNATURE = re.compile(r"^\s*/s/\s*(\S.*?)\s*$", re.MULTILINE)
-_SLASHED_NAME = re.compile(r"(?<![\w/:.])/([^/\n]{2,80})/(?![\w/])")
-_CLOSING = re.compile(
-    r"^\s*(?:(?:yours\s+)?(?:sincerely|faithfully|truly)|(?:best|kind|warm)?\s*regards|best|respectfully"
-    r"|thanks|thank\s+you|mit\s+freundlichen\s+grüßen|freundliche\s+grüße|viele\s+grüße|beste\s+grüße"
-    r"|cordialement|bien\s+à\s+vous|z\s+poważaniem|pozdrawiam|з\s+повагою|с\s+уважением)\s*[,.!]?\s*$",
-    re.IGNORECASE,
-)
-_NAME_CHARS = re.compile(r"^[^\W\d_][\w .'’-]*$")
-_SIGNATURE_MAX = 80
+from compliance.intake.contact_work import find_address, find_phone, find_work
+from compliance.intake.notice_lines import Source, flatten, notice_lines, own_lines
+from compliance.intake.notice_urls import REFERENCE, NoticeUrl, classify, is_web_url, urls_in_lines
+from compliance.intake.signature import find_signature
+from compliance.intake.statements import find_statements_in
+
+__all__ = ["NoticeReading", "NoticeStatements", "acting_for", "find_statements", "find_urls", "guess_kind",
+           "is_web_url", "read_notice"]
 
 # Checked in this order: the narrower legal kinds first, because their notices usually also
 # say "copyright" or "content" somewhere.
@@ -57,8 +48,6 @@ _AGENT = re.compile(
     re.IGNORECASE,
 )
 _CLIENT_PREFIX = re.compile(r"^(?:(?:our|my|the)\s+clients?|unser(?:e|er)?\s+mandant(?:in)?)[\s,:]+", re.IGNORECASE)
-_URL = re.compile(r"(?<![a-z0-9])https?://[^\s<>\"«»“”‘’]+", re.IGNORECASE)
-_URL_TRAILING = ".,;:!?)>]}\"'»”’"
 _PRINCIPAL_END = re.compile(r"[,;:()\n\"«»“”]|\.(?:\s|$)|\s(?:who|which|that|whose|and)\s", re.IGNORECASE)
 
 
@@ -70,52 +59,76 @@ class NoticeStatements:
     missing: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class NoticeReading:
+    """Every element a notice gives, each with the line(s) it was read from."""
+
+    good_faith: bool
+    accuracy: bool
+    authority: bool
+    signature: str
+    address: str
+    phone: str
+    work: str
+    urls: tuple[NoticeUrl, ...]
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    @property
+    def item_urls(self) -> tuple[str, ...]:
+        return tuple(u.url for u in self.urls if u.role != REFERENCE)
+
+    @property
+    def references(self) -> tuple[NoticeUrl, ...]:
+        return tuple(u for u in self.urls if u.role == REFERENCE)
+
+    def sources_json(self) -> dict[str, dict]:
+        return {name: source.as_json() for name, source in self.sources.items()}
+
+
+def read_notice(text: str, *, hrefs: tuple[str, ...] = (), our_hosts: tuple[str, ...] = (), sender_domain: str = "",
+                archive_prefixes: tuple[str, ...] = ()) -> NoticeReading:
+    lines = own_lines(notice_lines(text))
+    sources = find_statements_in(flatten([line for line in lines if line.plain]))
+    perjury = sources.get("perjury")
+    signature = find_signature(lines, perjury_line=_sentence_end(perjury, lines) if perjury else 0)
+    found = {"signature": signature, "address": find_address(lines), "phone": find_phone(lines),
+             "work": find_work(lines)}
+    sources |= {name: value.source for name, value in found.items() if value}
+    footer = signature.source.last_line if signature and _near_the_end(signature.source, lines) else 0
+    urls = classify(urls_in_lines(lines), lines=lines, our_hosts=our_hosts, sender_domain=sender_domain.lower(),
+                    archive_prefixes=archive_prefixes, footer_from=footer, hrefs=hrefs)
+    accuracy = "accuracy" in sources and perjury is not None
+    if not accuracy:
+        sources.pop("accuracy", None)
+    return NoticeReading(
+        good_faith="good_faith" in sources, accuracy=accuracy, authority="authority" in sources,
+        signature=signature.value if signature else "", address=found["address"].value if found["address"] else "",
+        phone=found["phone"].value if found["phone"] else "", work=found["work"].value if found["work"] else "",
+        urls=tuple(urls), sources=sources)
+
+
+def _sentence_end(source: Source, lines: list) -> int:
+    """The line where the statement holding the perjury clause ends (it often wraps over several)."""
+    following = [line for line in lines if line.number >= source.last_line]
+    for line, after in zip(following, following[1:] + following[-1:]):
+        if not after.plain or line.plain.rstrip("*_\"”' ").endswith((".", "!")) or after is line:
+            return line.number
+    return source.last_line
+
+
+def _near_the_end(source: Source, lines: list) -> bool:
+    """Links under a closing signature are a footer; under a signature at the top of a form, they are not."""
+    return sum(1 for line in lines if line.number > source.last_line and line.plain) <= 12
+
+
 def find_statements(text: str, urls: tuple[str, ...]) -> NoticeStatements:
-    flat = " ".join(text.split())  # statements are often wrapped mid-sentence
-    good_faith = bool(_GOOD_FAITH.search(flat))
-    accuracy = bool(_ACCURATE.search(flat) and _PERJURY.search(flat))
-    signature = _signature(text)
-    present = {"good_faith": good_faith, "accuracy": accuracy, "signature": bool(signature), "urls": bool(urls)}
+    reading = read_notice(text)
+    present = {"good_faith": reading.good_faith, "accuracy": reading.accuracy, "signature": bool(reading.signature),
+               "urls": bool(urls)}
     return NoticeStatements(
-        good_faith=good_faith,
-        accuracy=accuracy,
-        signature=signature,
+        good_faith=reading.good_faith, accuracy=reading.accuracy, signature=reading.signature,
         missing=tuple(name for name, ok in present.items() if not ok),
     )
-
-
-def _signature(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if not line.lstrip().startswith(">")]
-    if match := _S_SIGNATURE.search("\n".join(lines)):
-        return match.group(1)[:_SIGNATURE_MAX]
-    for match in _SLASHED_NAME.finditer("\n".join(lines)):
-        if _looks_like_name(match.group(1).strip()):
-            return match.group(1).strip()
-    closings = [i for i, line in enumerate(lines) if _CLOSING.match(line)]
-    if closings:
-        return next((line for line in lines[closings[-1] + 1 :] if _short(line)), "")
-    return _typed_name_after_statements(lines)
-
-
-def _typed_name_after_statements(lines: list[str]) -> str:
-    """A typed name closing the notice right after the perjury statement is an electronic signature
-    (E-SIGN), and most notices sign that way rather than with "/s/"."""
-    perjury = [i for i, line in enumerate(lines) if "perjury" in line.lower()]  # the clause may wrap
-    if not perjury:
-        return ""
-    following = [line for line in lines[perjury[-1] + 1 :] if line and line != "--"]
-    first = following[0] if following else ""
-    sentence = first[-1:] in (".", "!", "?", ":") and len(first.split()) > 3
-    return first if _short(first) and first[0].isupper() and not sentence and "://" not in first else ""
-
-
-def _short(line: str) -> bool:
-    return 0 < len(line) <= _SIGNATURE_MAX and len(line.split()) <= 10
-
-
-def _looks_like_name(candidate: str) -> bool:
-    return bool(_NAME_CHARS.match(candidate)) and candidate[0].isupper()
-
 
 def guess_kind(subject: str, text: str) -> str:
     # The subject is the sender's own label; the body may mention other laws in passing.
@@ -152,26 +165,8 @@ def _same_party(principal: str, from_name: str) -> bool:
 
 
 def find_urls(text: str) -> tuple[str, ...]:
-    """Every http(s) URL as written (normalising is the matcher's job), minus quoted reply lines."""
-    urls: list[str] = []
-    for line in text.splitlines():
-        if line.lstrip().startswith(">"):  # a quoted reply: our own words coming back
-            continue
-        urls += [u for u in (_trim_url(m.group(0)) for m in _URL.finditer(line)) if is_web_url(u)]
-    return tuple(dict.fromkeys(urls))
+    """Every http(s) URL as written (normalising is the matcher's job) but cleaned of the markdown and
+    punctuation around it, minus quoted reply lines."""
+    lines = [line for line in notice_lines(text) if not line.quoted]
+    return tuple(dict.fromkeys(url for url, _line in urls_in_lines(lines)))
 
-
-def is_web_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # e.g. an unbalanced IPv6 bracket
-        return False
-
-
-def _trim_url(url: str) -> str:
-    while url and url[-1] in _URL_TRAILING:
-        if url[-1] == ")" and url.count("(") >= url.count(")"):
-            break  # balanced, as in a Wikipedia title: part of the URL
-        url = url[:-1]
-    return url
