@@ -20,6 +20,7 @@ from articles.models import Asset
 from articles.templatetags.moments import staff_time
 from articles.urlnorm import normalise_url, url_key
 from compliance.admin.base import ReadOnlyAdmin
+from compliance.admin.element_sources import sources_of
 from compliance.admin.forms import AskForm, AssignForm, DecideItemsForm, DuplicateForm, ReasonsForm, RestrictSenderForm
 from compliance.errors import ComplianceError
 from compliance.models import Notice, NoticeItem, SlaDeadline
@@ -256,6 +257,7 @@ class NoticeAdmin(ReadOnlyAdmin):
                                                        state__in=SlaDeadline.OPEN_STATES).first(),
             "retraction": (retraction := retractions.pending_retraction(notice)),
             "retraction_from_claimant": retraction is not None and retractions.from_claimant(retraction, notice),
+            "sources": sources_of(notice),
         }
         return TemplateResponse(request, "admin/compliance/notice/review.html", context)
 

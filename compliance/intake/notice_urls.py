@@ -158,12 +158,12 @@ def _role(url: str, line: Line, *, lines: list[Line], our_hosts: tuple[str, ...]
     if ours:
         return REPORTED, ""
     context = " ".join(x.plain for x in (question, _previous(line, lines), line) if x)
-    if _is_sender_site(url, sender_domain) and not _ORIGINAL_CONTEXT.search(context):
-        return REFERENCE, "the sender's own site"
+    if _is_sender_home(url, sender_domain) and not _ORIGINAL_CONTEXT.search(context):
+        return REFERENCE, "the sender's own home page"
     if _ORIGINAL_CONTEXT.search(line.plain) or (question and _ORIGINAL_CONTEXT.search(question.plain)):
         return ORIGINAL, ""
-    if _COPY_CONTEXT.search(line.plain):
-        return REPORTED, ""
+    if _COPY_CONTEXT.search(context):
+        return REPORTED, ""  # a page elsewhere that the notice says was copied: its republications match
     return ORIGINAL, ""
 
 
@@ -190,9 +190,12 @@ def _shape_reference(url: str, sender_domain: str, archive_prefixes: tuple[str, 
     return ""
 
 
-def _is_sender_site(url: str, sender_domain: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return bool(sender_domain) and (host == sender_domain or host.endswith("." + sender_domain))
+def _is_sender_home(url: str, sender_domain: str) -> bool:
+    """The sender's own home page (a letterhead link), not a page of theirs the notice is about."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    on_sender = bool(sender_domain) and (host == sender_domain or host.endswith("." + sender_domain))
+    return on_sender and parts.path.strip("/") == "" and not parts.query
 
 
 def _inside_question(url: str, line: Line) -> bool:

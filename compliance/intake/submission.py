@@ -54,6 +54,8 @@ class Submission:
     signature: str = ""
     named_reference: str = ""
     extra_missing: tuple[str, ...] = field(default=())
+    element_sources: dict[str, dict] = field(default_factory=dict)  # element -> the line(s) it was read from
+    reference_urls: tuple[dict, ...] = field(default=())  # named URLs that are not items, with why
 
     def missing_elements(self) -> list[str]:
         missing = [] if self.items else ["urls"]

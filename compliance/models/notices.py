@@ -75,6 +75,14 @@ class Notice(models.Model):
     missing_elements = models.JSONField(default=list, blank=True)
     named_reference = models.CharField(max_length=20, blank=True,
                                        help_text="A reference the claimant quoted that matched no notice")
+    element_sources = models.JSONField(
+        default=dict, blank=True,
+        help_text="For each element read from the notice's text (signature, statements, contact, work): "
+                  "the line(s) it came from, numbered as in the explanation")
+    reference_urls = models.JSONField(
+        default=list, blank=True,
+        help_text="URLs the notice names that are not items (help and policy pages, form text, footers), "
+                  "each with why, kept for the reviewer")
 
     received_at = models.DateTimeField(default=timezone.now)
     clock_started_at = models.DateTimeField(null=True, blank=True)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from compliance.intake.mail_parse import ParsedMail, parse_mail
 from compliance.intake.message_kind import MessageKind, classify_message
-from compliance.intake.notice_text import acting_for, find_statements, guess_kind
+from compliance.intake.notice_text import NoticeReading, acting_for, find_statements, guess_kind, read_notice
 from compliance.intake.submission import ItemInput, Submission, ValidItem, validate_items
 from compliance.models import InboundAttachment, InboundMessage, Notice
 from compliance.ratelimit import over_limit
@@ -74,20 +74,31 @@ def store_inbound(raw: bytes, *, via: str, envelope_from: str = "", received_at:
     return Stored(message, created)
 
 
+def _reading(parsed: ParsedMail) -> NoticeReading:
+    return read_notice(parsed.text, hrefs=parsed.html_hrefs, our_hosts=tuple(settings.PUBLIC_HOSTS),
+                       sender_domain=parsed.from_address.rpartition("@")[2])
+
+
 def _items(parsed: ParsedMail) -> list[ValidItem]:
-    valid, _invalid = validate_items([ItemInput(url=url) for url in parsed.urls])
+    """Only what the notice reports (ours, or an original it says was copied) and the original work;
+    links to help pages, policies, form text and footers stay references."""
+    valid, _invalid = validate_items([ItemInput(url=u.url, note="the original work, as the notice names it"
+                                                if u.role == "original" else "")
+                                      for u in _reading(parsed).urls if u.role != "reference"])
     return valid
 
 
 def _submission(parsed: ParsedMail, items: list[ValidItem]) -> Submission:
-    statements = find_statements(parsed.text, tuple(item.url for item in items))
+    reading = _reading(parsed)
     acting_as, principal = acting_for(parsed.text, parsed.from_name)
     return Submission(
         claimant_name=(parsed.from_name or parsed.from_address.split("@")[0])[:200],
         claimant_email=parsed.from_address, items=tuple(items), kind=guess_kind(parsed.subject, parsed.text),
-        acting_as=acting_as, acting_for_name=principal, work_description=parsed.subject[:5000],
-        explanation=parsed.text[:10_000], good_faith=statements.good_faith, accuracy=statements.accuracy,
-        signature=statements.signature, named_reference=parsed.references_tag,
+        acting_as=acting_as, acting_for_name=principal, work_description=(reading.work or parsed.subject)[:5000],
+        claimant_address=reading.address[:2000], claimant_phone=reading.phone[:50],
+        explanation=parsed.text[:10_000], good_faith=reading.good_faith, accuracy=reading.accuracy,
+        signature=reading.signature, named_reference=parsed.references_tag,
+        element_sources=reading.sources_json(), reference_urls=tuple(u.as_json() for u in reading.references),
     )
 
 
