@@ -295,6 +295,8 @@ PUBLIC_HOSTS = sorted(
     {host.lower() for host in env_list("PUBLIC_HOSTS", "worldtimetodays.example,www.worldtimetodays.example")}
     | {SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()}
 )
+# Where published notices live (a notice linking to one is citing it, not reporting it): host/path prefixes.
+NOTICE_ARCHIVE_PREFIXES = env_list("NOTICE_ARCHIVE_PREFIXES", "lumendatabase.org/notices")
 MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1])
 
 # --- Image files and their rights (imagerights) --------------------------------------------

@@ -29,22 +29,25 @@ _HELP_HOST = re.compile(r"^(?:help|support|docs?|faq|legal|polic(?:y|ies)|privac
 _POLICY_SEGMENTS = {
     "help", "support", "faq", "faqs", "policy", "policies", "privacy", "privacy-policy", "privacypolicy", "terms",
     "tos", "terms-of-service", "terms-of-use", "terms-and-conditions", "legal", "guidelines", "site-policy",
-    "copyright-policy", "dmca-policy", "contact", "contact-us", "contactus", "about", "about-us", "aboutus",
-    "imprint", "impressum", "mentions-legales", "aviso-legal", "unsubscribe", "cookies", "cookie-policy",
-    "datenschutz", "agb", "site", "licenses", "licences",
+    "copyright-policy", "dmca-policy", "contact", "contact-us", "contactus", "imprint", "impressum", "mentions-legales", "aviso-legal", "unsubscribe", "cookies", "cookie-policy",
+    "datenschutz", "agb", "licenses", "licences",
 }
+# Anywhere in the path these name a policy page ("/site/terms", "/en/legal/privacy").
+_POLICY_ANYWHERE = {"terms", "tos", "terms-of-service", "terms-of-use", "privacy", "privacy-policy", "dmca-policy",
+                    "copyright-policy", "site-policy", "guidelines", "impressum", "imprint"}
 _REFERENCE_HOSTS = (
     "opensource.org", "creativecommons.org", "gnu.org", "choosealicense.com", "spdx.org", "tldrlegal.com",
     "law.cornell.edu", "copyright.gov", "eur-lex.europa.eu", "legislation.gov.uk", "gesetze-im-internet.de",
     "legifrance.gouv.fr", "boe.es", "isap.sejm.gov.pl", "zakon.rada.gov.ua", "wikipedia.org", "lumendatabase.org",
     "chillingeffects.org", "linkedin.com", "w3.org", "ietf.org", "wipo.int",
 )
+_LICENCE_FILE = re.compile(r"^(?:(?:software-|end-user-)?licen[cs]e(?:s|-agreement)?|eula|copying)(?:[._-][\w.-]*)?$",
+                           re.IGNORECASE)
 _SOCIAL_HOSTS = ("twitter.com", "x.com", "facebook.com", "instagram.com", "t.me", "vk.com", "xing.com")
 _PROMPT_WORDS = re.compile(
-    r"guide\s+to|please\s+(?:confirm|read|review|see|refer|visit|note|consult)|have\s+(?:you\s+)?read|learn\s+more"
-    r"|more\s+information|for\s+details|as\s+described|according\s+to|pursuant\s+to|in\s+accordance\s+with"
-    r"|under\s+the\s+terms|see\s+also|our\s+(?:policy|policies|terms|guidelines)|privacy\s+(?:policy|notice)"
-    r"|licen[sc]ed\s+under|siehe|voir|véase|zobacz|див\.",
+    r"guide\s+to|please\s+(?:confirm|read|review|refer\s+to|consult)|have\s+(?:you\s+)?read|learn\s+more"
+    r"|(?:our|the|your)\s+(?:site\s+)?(?:policy|policies|terms|guidelines)\b|privacy\s+(?:policy|notice)"
+    r"|terms\s+of\s+(?:service|use)|licen[sc]ed\s+under|under\s+the\s+terms",
     re.IGNORECASE,
 )
 _CONTACT_CONTEXT = re.compile(
@@ -134,8 +137,8 @@ def classify(urls: list[tuple[str, Line]], *, lines: list[Line], our_hosts: tupl
             classed[url] = NoticeUrl(url, role, why, line.number)
     for url in hrefs:
         if url not in classed and is_web_url(url):
-            why = _shape_reference(url, sender_domain, archive_prefixes)
             ours = _is_ours(url, our_hosts)
+            why = _shape_reference(url, sender_domain, archive_prefixes, ours=ours)
             classed[url] = NoticeUrl(url, REFERENCE, why or "a link only in the mail's HTML", 0) if why or not ours \
                 else NoticeUrl(url, REPORTED, "", 0)
     return list(classed.values())
@@ -146,17 +149,18 @@ def _role(url: str, line: Line, *, lines: list[Line], our_hosts: tuple[str, ...]
     question = _question_above(line, lines)
     if _inside_question(url, line):
         return REFERENCE, "a link in the form's question, not in the answer"
-    if why := _shape_reference(url, sender_domain, archive_prefixes):
-        return REFERENCE, why
     ours = _is_ours(url, our_hosts)
-    if _PROMPT_WORDS.search(line.plain) and not _COPY_CONTEXT.search(line.plain):
-        return REFERENCE, "a link in a policy or instruction sentence"
-    if _CONTACT_CONTEXT.search(line.plain) or (question and _CONTACT_CONTEXT.search(question.plain)):
+    if why := _shape_reference(url, sender_domain, archive_prefixes, ours=ours):
+        return REFERENCE, why
+    if _CONTACT_CONTEXT.search(line.plain.replace(url, " ")) or (question and _CONTACT_CONTEXT.search(question.plain)):
         return REFERENCE, "contact details"
-    if footer_from and line.number > footer_from:
-        return REFERENCE, "below the signature (a footer)"
     if ours:
         return REPORTED, ""
+    sentence = _sentence_of(url, line.plain)
+    if _PROMPT_WORDS.search(sentence) and not _COPY_CONTEXT.search(sentence):
+        return REFERENCE, "a link in a policy or instruction sentence"
+    if footer_from and line.number > footer_from and len([s for s in urlsplit(url).path.split("/") if s]) <= 1:
+        return REFERENCE, "below the signature (a footer)"
     context = " ".join(x.plain for x in (question, _previous(line, lines), line) if x)
     if _is_sender_home(url, sender_domain) and not _ORIGINAL_CONTEXT.search(context):
         return REFERENCE, "the sender's own home page"
@@ -167,12 +171,22 @@ def _role(url: str, line: Line, *, lines: list[Line], our_hosts: tuple[str, ...]
     return ORIGINAL, ""
 
 
+def _sentence_of(url: str, text: str) -> str:
+    """The sentence a URL stands in: a line often holds several, about different things."""
+    at = text.find(url)
+    if at < 0:
+        return text
+    start = max(text.rfind(mark, 0, at) for mark in (". ", "? ", "! ", "; ")) + 1
+    end = text.find(". ", at + len(url))
+    return text[start:end if end >= 0 else len(text)]
+
+
 def _is_ours(url: str, our_hosts: tuple[str, ...]) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     return any(host == h or host.endswith("." + h) for h in our_hosts)
 
 
-def _shape_reference(url: str, sender_domain: str, archive_prefixes: tuple[str, ...]) -> str:
+def _shape_reference(url: str, sender_domain: str, archive_prefixes: tuple[str, ...], *, ours: bool = False) -> str:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
     segments = [s.lower() for s in parts.path.split("/") if s]
@@ -183,9 +197,12 @@ def _shape_reference(url: str, sender_domain: str, archive_prefixes: tuple[str, 
         return "a licence, law, encyclopedia or profile page"
     if any(host == h or host.endswith("." + h) for h in _SOCIAL_HOSTS) and len(segments) <= 1:
         return "a social media profile"
+    if segments and _LICENCE_FILE.match(segments[-1]) and not ours:  # on our site, a copied licence file is an item
+        return "a licence text"
     if _HELP_HOST.match(host):
         return "a help or policy page"
-    if segments and (segments[0] in _POLICY_SEGMENTS or any(s.startswith("guide-to") for s in segments)):
+    if segments and (segments[0] in _POLICY_SEGMENTS or any(s in _POLICY_ANYWHERE or s.startswith("guide-to")
+                                                            for s in segments)):
         return "a help or policy page"
     return ""
 

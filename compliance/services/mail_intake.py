@@ -76,7 +76,8 @@ def store_inbound(raw: bytes, *, via: str, envelope_from: str = "", received_at:
 
 def _reading(parsed: ParsedMail) -> NoticeReading:
     return read_notice(parsed.text, hrefs=parsed.html_hrefs, our_hosts=tuple(settings.PUBLIC_HOSTS),
-                       sender_domain=parsed.from_address.rpartition("@")[2])
+                       sender_domain=parsed.from_address.rpartition("@")[2],
+                       archive_prefixes=tuple(settings.NOTICE_ARCHIVE_PREFIXES))
 
 
 def _items(parsed: ParsedMail) -> list[ValidItem]:
