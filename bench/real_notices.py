@@ -85,7 +85,8 @@ _ANSWER = re.compile(r"^(?:yes|no|n/?a|n\.a\.?|none|ok|true|false|agreed?|i agre
 _GREETING = re.compile(r"^(?:dear|hi|hello|hey|to whom|greetings|sehr geehrte|bonjour|hola|witam|шановн)\b", re.I)
 _THANKS = re.compile(r"\b(?:thanks|thank you|danke|merci|gracias|dziękuję|дякую)\b", re.I)
 _LABEL_WORDS = {"agent", "agents", "contact", "contacts", "information", "signature", "electronic", "digital",
-                "name", "address", "phone", "email", "details", "submitted", "by", "signed", "legal", "full"}
+                "name", "address", "phone", "email", "details", "submitted", "by", "signed", "legal", "full",
+                "electronically"}
 _NOT_REPORTED_HOSTS = ("help.github.com", "docs.github.com", "support.github.com", "guides.github.com",
                        "opensource.org", "creativecommons.org", "gnu.org", "choosealicense.com", "wikipedia.org",
                        "linkedin.com", "twitter.com", "facebook.com", "law.cornell.edu", "copyright.gov",
@@ -110,6 +111,8 @@ def junk_signature(value: str) -> str:
               ("a form answer", bool(_ANSWER.match(text))), ("a label", text.endswith(":")),
               ("a greeting", bool(_GREETING.match(text))), ("a thanks line", bool(_THANKS.search(text))),
               ("a heading", bool(words) and all(w in _LABEL_WORDS for w in words)),
+              ("a pointer elsewhere", bool(re.search(r"\b(?:see|attached|enclosed)\b", text, re.I))),
+              ("a sentence", bool(re.match(r"^(?:I|We)\s+[a-z]", text))),
               ("a sentence", text.endswith(".") and len(words) > 6 and written[-1][:1].islower()))
     return next((why for why, bad in checks if bad), "")
 

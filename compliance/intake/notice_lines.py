@@ -65,8 +65,8 @@ def notice_lines(text: str) -> list[Line]:
 
 
 def own_lines(lines: list[Line]) -> list[Line]:
-    """The sender's own words: quoted reply lines out, and everything below a reply attribution
-    ("On … wrote:") too, since clients quote without marks as often as with them."""
+    """The sender's own words: "> " lines out (a reply quoting us, inline or below), and everything
+    below a reply attribution ("On … wrote:") too, since clients quote without marks as often as with."""
     own: list[Line] = []
     for line in lines:
         if _ATTRIBUTION.match(line.plain):

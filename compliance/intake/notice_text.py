@@ -167,6 +167,5 @@ def _same_party(principal: str, from_name: str) -> bool:
 def find_urls(text: str) -> tuple[str, ...]:
     """Every http(s) URL as written (normalising is the matcher's job) but cleaned of the markdown and
     punctuation around it, minus quoted reply lines."""
-    lines = [line for line in notice_lines(text) if not line.quoted]
-    return tuple(dict.fromkeys(url for url, _line in urls_in_lines(lines)))
+    return tuple(dict.fromkeys(url for url, _line in urls_in_lines(own_lines(notice_lines(text)))))
 

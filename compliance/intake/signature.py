@@ -62,6 +62,9 @@ _GREETING = re.compile(
     r"|здравствуй|вітаю)\b",
     re.IGNORECASE,
 )
+_POINTER = re.compile(r"\b(?:see\s+(?:attached|above|below|enclosed)|attached|enclosed|on\s+file)\b", re.IGNORECASE)
+# A sentence about something else: "I have read in detail", "We are the owners".
+_SENTENCE_START = re.compile(r"^(?:I|We|My|Our|Please|This|It|You)\s+[a-z]")
 _THANKS = re.compile(r"\b(?:thanks?|thank\s+you|danke|merci|gracias|dziękuj|дякую|спасибо)\b", re.IGNORECASE)
 # Words of labels and headings ("Agent Contacts", "Contact information", "Name and title").
 _HEADING_WORDS = {
@@ -70,7 +73,7 @@ _HEADING_WORDS = {
     "organisation", "organization", "and", "of", "the", "our", "your", "my", "legal", "full", "position",
     "department", "copyright", "owner", "representative", "kontakt", "kontaktdaten", "adresse", "coordonnées",
     "contacto", "datos", "dane", "kontaktowe", "контакти", "контактні", "дані", "sender", "claimant", "notice",
-    "digital", "electronic", "submitted", "by", "sent", "from", "regards", "request", "statement", "statements",
+    "digital", "electronic", "electronically", "submitted", "by", "sent", "from", "regards", "request", "statement", "statements",
 }
 _LETTERS = re.compile(r"[^\W\d_]")
 
@@ -94,9 +97,9 @@ def _slash_s(lines: list[Line]) -> Signature | None:
         if match := _S_SLASH.search(line.plain):
             value = match.group(1).strip()
             if is_name(value, slashed=True):
-                return Signature(value[:MAX_LENGTH], source_of([line]))
+                return _signed(value, source_of([line]))
             if not value and index + 1 < len(lines) and is_name(lines[index + 1].plain):
-                return Signature(lines[index + 1].plain[:MAX_LENGTH], source_of(lines[index:index + 2]))
+                return _signed(lines[index + 1].plain, source_of(lines[index:index + 2]))
     return None
 
 
@@ -108,10 +111,10 @@ def _labelled(lines: list[Line]) -> Signature | None:
         value = _unslashed(match.group(2))
         if value:
             if is_name(value):
-                return Signature(value[:MAX_LENGTH], source_of([line]))
+                return _signed(value, source_of([line]))
             continue  # a label with a non-name value ("Signature: see attached") signs nothing
         if index + 1 < len(lines) and is_name(nxt := _unslashed(lines[index + 1].plain)):
-            return Signature(nxt[:MAX_LENGTH], source_of(lines[index:index + 2]))
+            return _signed(nxt, source_of(lines[index:index + 2]))
     return None
 
 
@@ -122,11 +125,11 @@ def _under_prompt(lines: list[Line]) -> Signature | None:
             continue
         inline = _after_prompt(line)
         if inline and is_name(inline):
-            return Signature(inline[:MAX_LENGTH], source_of([line]))
+            return _signed(inline, source_of([line]))
         for answer in lines[index + 1:index + 3]:
             value = _unslashed(answer.plain)
             if is_name(value, lenient=True):
-                return Signature(value[:MAX_LENGTH], source_of([answer]))
+                return _signed(value, source_of([answer]))
             if answer.bold or _PROMPT.search(answer.plain):
                 break  # the next question: this prompt went unanswered
     return None
@@ -148,7 +151,7 @@ def _slashed_name(lines: list[Line]) -> Signature | None:
         if len(text) > 2 and text[0] == "/" and text[-1] == "/" and "//" not in text:
             value = text[1:-1].strip()
             if is_name(value):
-                return Signature(value[:MAX_LENGTH], source_of([line]))
+                return _signed(value, source_of([line]))
     return None
 
 
@@ -159,15 +162,15 @@ def _after_closing(lines: list[Line]) -> Signature | None:
             continue
         rest = lines[index].plain[match.end():].strip()
         if rest and is_name(rest):  # "Sincerely, Jane Roe" on one line
-            return Signature(rest[:MAX_LENGTH], source_of([lines[index]]))
+            return _signed(rest, source_of([lines[index]]))
         if rest:
             continue  # a sentence starting with "Thanks for …", not a closing
         for following in lines[index + 1:index + 3]:
             value = _unslashed(following.plain)
             if is_name(value):
-                return Signature(value[:MAX_LENGTH], source_of([following]))
-            if _CLOSING.fullmatch(following.plain):
-                continue  # "Thanks," then "Best regards," then the name
+                return _signed(value, source_of([following]))
+            if _CLOSING.fullmatch(following.plain) or _heading(following.plain):
+                continue  # "Thanks," then "Best regards," then the name; or a heading over it
             break
     return None
 
@@ -179,10 +182,18 @@ def _after_perjury(lines: list[Line], perjury_line: int) -> Signature | None:
                  and not _heading(line.plain)]
     for line in following[:3]:
         if is_name(line.plain) and line.plain[:1].isupper() or REDACTION_TOKEN.match(line.plain):
-            return Signature(line.plain[:MAX_LENGTH], source_of([line]))
+            return _signed(line.plain, source_of([line]))
         if len(line.plain.split()) <= 8:
             break  # a short line that is no name: the notice goes on with something else
     return None
+
+
+def _signed(value: str, source: Source) -> Signature:
+    return Signature(_tidy(value)[:MAX_LENGTH], source)
+
+
+def _tidy(text: str) -> str:
+    return text.strip().rstrip(",;=\"'”’ ").lstrip("\"'“‘ ")
 
 
 def _heading(text: str) -> bool:
@@ -203,7 +214,7 @@ def is_name(text: str, *, lenient: bool = False, slashed: bool = False) -> bool:
     """Could this be a typed name (with a title or company after it)? `lenient` for an answer right
     under a signing prompt, where a lower-case name is still the name the person typed; `slashed` for
     what follows "/s/", where a department ("Legal Department") signs as surely as a person."""
-    text = text.strip().rstrip(",;")
+    text = _tidy(text)
     if REDACTION.match(text):
         return True
     text = REDACTION_TOKEN.sub("Private", text)  # "[private], Legal Counsel": a redacted name and a title
@@ -213,7 +224,8 @@ def is_name(text: str, *, lenient: bool = False, slashed: bool = False) -> bool:
         return False
     folded = text.casefold().rstrip(" .,!;")
     if (":" in text or "：" in text or "www." in folded or "@" in text or text.endswith((":", "?")) or folded in _ANSWERS
-            or _GREETING.match(text) or _THANKS.search(text) or _CLOSING.fullmatch(text)):
+            or _GREETING.match(text) or _THANKS.search(text) or _CLOSING.fullmatch(text) or _POINTER.search(text)
+            or _SENTENCE_START.match(text)):
         return False
     if not slashed and _heading(text):
         return False
