@@ -81,7 +81,7 @@ def pick(corpus: Path, sample: int, seed: int) -> list[tuple[Path, str]]:
 # --- the judge (rules of its own; imports nothing from the project) -------------------------------
 
 _FLAT = re.compile(r"\s+")
-_ANSWER = re.compile(r"^(?:yes|no|n/?a|n\.a\.?|none|ok|true|false|agreed?|i agree|x|confirmed)[.!]?$", re.I)
+_ANSWER = re.compile(r"^(?:yes|no|n/?a|n\.a\.?|none|ok|true|false|agreed?|i agree|x|confirm(?:ed)?)[.!]?$", re.I)
 _GREETING = re.compile(r"^(?:dear|hi|hello|hey|to whom|greetings|sehr geehrte|bonjour|hola|witam|шановн)\b", re.I)
 _THANKS = re.compile(r"\b(?:thanks|thank you|danke|merci|gracias|dziękuję|дякую)\b", re.I)
 _LABEL_WORDS = {"agent", "agents", "contact", "contacts", "information", "signature", "electronic", "digital",
@@ -112,7 +112,8 @@ def junk_signature(value: str) -> str:
               ("a greeting", bool(_GREETING.match(text))), ("a thanks line", bool(_THANKS.search(text))),
               ("a heading", bool(words) and all(w in _LABEL_WORDS for w in words)),
               ("a pointer elsewhere", bool(re.search(r"\b(?:see|attached|enclosed)\b", text, re.I))),
-              ("a sentence", bool(re.match(r"^(?:I|We)\s+[a-z]", text))),
+              ("a sentence", bool(re.match(r"^(?:I|We)\s+[a-z]", text) or re.search(r"\s(?:is|are|was)\s", text))),
+              ("a closing", bool(re.search(r"\b(?:regards|regads|sincerely)\b", text, re.I))),
               ("a sentence", text.endswith(".") and len(words) > 6 and written[-1][:1].islower()))
     return next((why for why, bad in checks if bad), "")
 

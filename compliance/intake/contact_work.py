@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from compliance.intake.notice_lines import Line, Source, source_of
 
 _PHONE_LABEL = re.compile(
-    r"^(?:phone|tel(?:ephone)?|mobile|cell(?:\s*phone)?|telefon(?:nummer)?|téléphone|tél|teléfono|móvil"
-    r"|telefon\s+komórkowy|тел(?:ефон)?|моб(?:ільний)?)\.?(?:\s+(?:number|no\.?|nr\.?))?\s*[:：]?\s*(.*)$",
+    r"^(?:(?:tele)?phone|tel|mobile|cell(?:\s*phone)?|telefon(?:nummer)?|téléphone|tél|teléfono|móvil"
+    r"|telefon\s+komórkowy|телефон|тел|мобільний|моб)(?![^\W\d_])\.?(?:\s+(?:number|no\.?|nr\.?))?\s*[:：]?\s*(.*)$",
     re.IGNORECASE,
 )
 _PHONE_VALUE = re.compile(r"^\+?[\d\s().\-/]{7,25}(?:\s*(?:ext\.?|x)\s*\d{1,5})?$")
@@ -37,15 +37,18 @@ _STREET = re.compile(
     r"|\bul\.\s*\w+|\bвул(?:иця|\.)\s*\w+|\bпр(?:оспект|\.)\s*\w+|\bP\.?\s?O\.?\s+Box\b",
     re.IGNORECASE,
 )
-_WORK_PROMPT = re.compile(
-    r"(?:describe|description\s+of|identify|identification\s+of)\s+(?:\w+\s+){0,3}?(?:copyrighted\s+)?"
+_WORK_QUESTION = re.compile(
+    r"\b(?:describe|description\s+of|identify|identification\s+of)\s+(?:\w+\s+){0,3}?(?:copyrighted\s+)?"
     r"(?:work|material|content|photo\w*|image|article)"
-    r"|what\s+(?:work|content|material)\s+(?:was|is|has\s+been)\s+(?:allegedly\s+)?(?:infringed|copied)"
-    r"|^(?:original|copyrighted|infringed|the|my|our|protected)\s+(?:work|content|material|photo(?:graph)?|article)s?\b"
-    r"|^work\s+(?:infringed|concerned|description)|^(?:description\s+of\s+the\s+)?work\s*:"
-    r"|^(?:das\s+)?(?:werk|original)(?:beschreibung)?\s*:|^geschützte[sn]?\s+werk|^(?:l')?(?:œuvre|oeuvre)(?:\s+originale)?\s*:"
-    r"|^(?:la\s+)?obra(?:\s+original)?\s*:|^utw[oó]r(?:\s+oryginalny)?\s*:|^(?:оригінальний\s+)?твір\s*:"
-    r"|^оригінал\s*:|^произведение\s*:",
+    r"|what\s+(?:work|content|material)\s+(?:was|is|has\s+been)\s+(?:allegedly\s+)?(?:infringed|copied)",
+    re.IGNORECASE,
+)
+# "Original work: …", "Werk: …": a label, its value after the colon.
+_WORK_LABEL = re.compile(
+    r"^(?:(?:the\s+)?(?:original|copyrighted|infringed|protected)\s+(?:work|content|material|photo(?:graph)?|article)"
+    r"|(?:description\s+of\s+the\s+|identification\s+of\s+the\s+(?:copyrighted\s+)?)?work(?:\s+infringed)?"
+    r"|(?:das\s+)?(?:original)?werk|geschützte[sn]?\s+werk|(?:l')?(?:œuvre|oeuvre)(?:\s+originale)?|(?:la\s+)?obra"
+    r"(?:\s+original)?|utw[oó]r(?:\s+oryginalny)?|(?:оригінальний\s+)?твір|оригінал|произведение)\s*[:：]\s*(.+)$",
     re.IGNORECASE,
 )
 _MAX_WORK = 2000
@@ -92,13 +95,9 @@ def find_address(lines: list[Line]) -> Found | None:
 
 def find_work(lines: list[Line]) -> Found | None:
     for index, line in enumerate(lines):
-        if not _WORK_PROMPT.search(line.plain):
-            continue
-        inline = line.plain.split(":", 1)[1].strip() if ":" in line.plain else ""
-        if inline and not line.bold and len(inline) > 2:
-            return Found(inline[:_MAX_WORK], source_of([line]))
-        answer = _answer(lines, index, limit=12)
-        if answer:
+        if (label := _WORK_LABEL.match(line.plain)) and len(label.group(1).strip()) > 2:
+            return Found(label.group(1).strip()[:_MAX_WORK], source_of([line]))
+        if _WORK_QUESTION.search(line.plain) and (answer := _answer(lines, index, limit=12)):
             return Found("\n".join(a.plain for a in answer)[:_MAX_WORK], source_of(answer))
     return None
 
@@ -112,7 +111,7 @@ def _block(lines: list[Line], start: int, *, limit: int) -> list[Line]:
     """Consecutive non-blank lines from `start`, stopping at a blank line, a new label or a question."""
     block: list[Line] = []
     for line in lines[start:start + limit]:
-        if not line.plain or line.bold or (block and re.match(r"^[\w\s-]{2,30}:", line.plain)):
+        if not line.plain or line.bold or (block and re.match(r"^[\w\s.-]{2,30}:", line.plain)):
             break
         if block and line.number != block[-1].number + 1:
             break

@@ -49,7 +49,7 @@ _RETRACTION = re.compile(
     rf"\s+(?:\w+\s+){{0,4}}?{_WHAT}"
     rf"|{_WHAT}\s+(?:is|are|has\s+been|have\s+been|be)\s+(?:hereby\s+)?(?:withdrawn|retracted|rescinded|revoked|cancel+ed)"
     rf"|\b(?:remove|drop)\s+part\s+of\s+(?:my|our)\s+(?:\w+\s+)?{_WHAT}"
-    r"|(?:ziehen|nehmen)\s+(?:wir|ich)\s+(?:unsere|meine|die)\s+(?:\w+\s+){0,3}?zurück"
+    r"|(?:ziehen|nehmen)\s+(?:wir|ich)\s+(?:unsere|meine|die)\s+(?:\S+\s+){0,5}?zurück"
     r"|\b(?:rücknahme|zurückziehung)\s+(?:unserer|meiner|der)\s+(?:\w+\s+)?(?:meldung|beschwerde|abmahnung|mitteilung|aufforderung)"
     r"|\bretir(?:ons|e)\s+(?:notre|ma|la)\s+(?:\w+\s+){0,2}?(?:notification|demande|plainte|réclamation)"
     r"|\bannul(?:ons|e)\s+(?:notre|ma)\s+(?:demande|notification)"

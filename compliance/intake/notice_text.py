@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from compliance.intake.contact_work import find_address, find_phone, find_work
 from compliance.intake.notice_lines import Source, flatten, notice_lines, own_lines
 from compliance.intake.notice_urls import REFERENCE, NoticeUrl, classify, is_web_url, urls_in_lines
-from compliance.intake.signature import find_signature
+from compliance.intake.signature import find_signature, last_closing
 from compliance.intake.statements import find_statements_in
 
 __all__ = ["NoticeReading", "NoticeStatements", "acting_for", "find_statements", "find_urls", "guess_kind",
@@ -95,6 +95,7 @@ def read_notice(text: str, *, hrefs: tuple[str, ...] = (), our_hosts: tuple[str,
              "work": find_work(lines)}
     sources |= {name: value.source for name, value in found.items() if value}
     footer = signature.source.last_line if signature and _near_the_end(signature.source, lines) else 0
+    footer = footer or last_closing(lines)
     urls = classify(urls_in_lines(lines), lines=lines, our_hosts=our_hosts, sender_domain=sender_domain.lower(),
                     archive_prefixes=archive_prefixes, footer_from=footer, hrefs=hrefs)
     accuracy = "accuracy" in sources and perjury is not None

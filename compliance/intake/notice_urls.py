@@ -109,7 +109,7 @@ def urls_in_lines(lines: list[Line]) -> list[tuple[str, Line]]:
         for match in _URL.finditer(line.raw):
             url = clean_url(match.group(0))
             rest = line.raw[match.end():].strip(" *_>")
-            if url.endswith("/") and not rest and index + 1 < len(lines):
+            if url.endswith(("/", "-")) and not rest and index + 1 < len(lines):
                 url += _continuation(lines[index + 1])
             if is_web_url(url):
                 found.append((url, line))

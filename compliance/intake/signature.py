@@ -64,7 +64,11 @@ _GREETING = re.compile(
 )
 _POINTER = re.compile(r"\b(?:see\s+(?:attached|above|below|enclosed)|attached|enclosed|on\s+file)\b", re.IGNORECASE)
 # A sentence about something else: "I have read in detail", "We are the owners".
-_SENTENCE_START = re.compile(r"^(?:I|We|My|Our|Please|This|It|You)\s+[a-z]")
+_SENTENCE_START = re.compile(r"^(?:I|We|My|Our|Please|This|It|You)\s+[a-z]"
+                             r"|\s(?:is|are|was|were|am|have|has|will|would|should|can)\s"
+                             r"|\b(?:rega?r?ds|sincerely|respectfully)\b", re.IGNORECASE)
+_PARTICLES = {"of", "and", "for", "the", "de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "y", "on",
+              "behalf", "by", "at", "&", "und", "et", "i", "z"}
 _THANKS = re.compile(r"\b(?:thanks?|thank\s+you|danke|merci|gracias|dziękuj|дякую|спасибо)\b", re.IGNORECASE)
 # Words of labels and headings ("Agent Contacts", "Contact information", "Name and title").
 _HEADING_WORDS = {
@@ -89,7 +93,7 @@ def find_signature(lines: list[Line], *, perjury_line: int = 0) -> Signature | N
     for finder in (_slash_s, _labelled, _under_prompt, _slashed_name, _after_closing):
         if found := finder(lines):
             return found
-    return _after_perjury(lines, perjury_line) if perjury_line else None
+    return (_after_perjury(lines, perjury_line) if perjury_line else None) or _closing_name(lines)
 
 
 def _slash_s(lines: list[Line]) -> Signature | None:
@@ -175,6 +179,21 @@ def _after_closing(lines: list[Line]) -> Signature | None:
     return None
 
 
+def last_closing(lines: list[Line]) -> int:
+    """The line of the last closing ("Regards,", "Thanks!"), 0 without one: links below it are a footer."""
+    return max((line.number for line in lines if _CLOSING.fullmatch(line.plain)), default=0)
+
+
+def _closing_name(lines: list[Line]) -> Signature | None:
+    """A plain email often ends with the sender's name on its own line, after a blank line."""
+    if len(lines) < 2:
+        return None
+    last, before = lines[-1], lines[-2]
+    if last.number > before.number + 1 and is_name(last.plain) and len(last.plain.split()) <= 4:
+        return _signed(last.plain, source_of([last]))
+    return None
+
+
 def _after_perjury(lines: list[Line], perjury_line: int) -> Signature | None:
     """A typed name closing the notice right after the perjury statement is an electronic signature
     (E-SIGN), and many notices sign that way rather than with "/s/"."""
@@ -233,4 +252,7 @@ def is_name(text: str, *, lenient: bool = False, slashed: bool = False) -> bool:
         return False
     if text.endswith(".") and len(words) > 3 and words[-1][:1].islower():
         return False  # a sentence (a name may end "Inc." or "Ltd.")
+    lower = [w for w in words if w[:1].islower() and w.strip(",.()").casefold() not in _PARTICLES]
+    if not lenient and not slashed and len(lower) >= 2 and len(lower) * 2 >= len(words):
+        return False  # a phrase ("Summary of legal response"), not a name with its title
     return lenient or text[0].isupper()
