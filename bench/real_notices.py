@@ -86,7 +86,7 @@ _GREETING = re.compile(r"^(?:dear|hi|hello|hey|to whom|greetings|sehr geehrte|bo
 _THANKS = re.compile(r"\b(?:thanks|thank you|danke|merci|gracias|dziękuję|дякую)\b", re.I)
 _LABEL_WORDS = {"agent", "agents", "contact", "contacts", "information", "signature", "electronic", "digital",
                 "name", "address", "phone", "email", "details", "submitted", "by", "signed", "legal", "full",
-                "electronically"}
+                "electronically", "for", "claim", "copyright"}
 _NOT_REPORTED_HOSTS = ("help.github.com", "docs.github.com", "support.github.com", "guides.github.com",
                        "opensource.org", "creativecommons.org", "gnu.org", "choosealicense.com", "wikipedia.org",
                        "linkedin.com", "twitter.com", "facebook.com", "law.cornell.edu", "copyright.gov",

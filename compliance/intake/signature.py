@@ -30,7 +30,7 @@ _LABEL = re.compile(
     r"|^name(?:\s+and\s+title)?\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:representative|signatory)$",
     re.IGNORECASE,
 )
-_SLASHED = re.compile(r"^/([^/:]{2,80})/(?:$|[\s,])")
+_SLASHED = re.compile(r"^/{1,2}\s*([^/:]{2,80}?)\s*/{1,2}(?:$|[\s,])")
 _LABEL_VALUE = re.compile(r"^([^:]{2,40}?)\s*[:：]\s*(.*)$")
 _PROMPT = re.compile(
     r"type\s+(?:in\s+)?your\s+(?:\w+\s+){0,3}?name|(?:full|legal)\s+name\s+(?:below|here)|sign\s+(?:this|the)\s+"
@@ -77,7 +77,7 @@ _HEADING_WORDS = {
     "organisation", "organization", "and", "of", "the", "our", "your", "my", "legal", "full", "position",
     "department", "copyright", "owner", "representative", "kontakt", "kontaktdaten", "adresse", "coordonnées",
     "contacto", "datos", "dane", "kontaktowe", "контакти", "контактні", "дані", "sender", "claimant", "notice",
-    "digital", "electronic", "electronically", "submitted", "by", "sent", "from", "regards", "request", "statement", "statements",
+    "digital", "electronic", "electronically", "submitted", "for", "claim", "claims", "form", "by", "sent", "from", "regards", "request", "statement", "statements",
 }
 _LETTERS = re.compile(r"[^\W\d_]")
 
@@ -151,11 +151,9 @@ def _after_prompt(line: Line) -> str:
 
 def _slashed_name(lines: list[Line]) -> Signature | None:
     for line in lines:
-        text = line.plain
-        if len(text) > 2 and text[0] == "/" and text[-1] == "/" and "//" not in text:
-            value = text[1:-1].strip()
-            if is_name(value):
-                return _signed(value, source_of([line]))
+        if (match := _SLASHED.match(line.plain)) and match.end() >= len(line.plain.rstrip()) - 1 \
+                and is_name(value := match.group(1)):
+            return _signed(value, source_of([line]))
     return None
 
 
@@ -199,7 +197,11 @@ def _after_perjury(lines: list[Line], perjury_line: int) -> Signature | None:
     (E-SIGN), and many notices sign that way rather than with "/s/"."""
     following = [line for line in lines if line.number > perjury_line and not _SEPARATOR.match(line.plain)
                  and not _heading(line.plain)]
+    by_number = {line.number: line for line in lines}
     for line in following[:3]:
+        before = by_number.get(line.number - 1)
+        if before and not before.plain.rstrip("*_\"”' ").endswith((".", "!", "?", ":")):
+            break  # the line goes on with the sentence above it ("… such as" / "Leetcode and Codesignal")
         if is_name(line.plain) and line.plain[:1].isupper() or REDACTION_TOKEN.match(line.plain):
             return _signed(line.plain, source_of([line]))
         if len(line.plain.split()) <= 8:
@@ -252,7 +254,8 @@ def is_name(text: str, *, lenient: bool = False, slashed: bool = False) -> bool:
         return False
     if text.endswith(".") and len(words) > 3 and words[-1][:1].islower():
         return False  # a sentence (a name may end "Inc." or "Ltd.")
-    lower = [w for w in words if w[:1].islower() and w.strip(",.()").casefold() not in _PARTICLES]
-    if not lenient and not slashed and len(lower) >= 2 and len(lower) * 2 >= len(words):
+    head = text.split(",")[0].split()  # a title after the comma may be lower case: "Олег Шевчук, головний редактор"
+    lower = [w for w in head if w[:1].islower() and w.strip(",.()").casefold() not in _PARTICLES]
+    if not lenient and not slashed and len(lower) >= 2 and len(lower) * 2 >= len(head):
         return False  # a phrase ("Summary of legal response"), not a name with its title
     return lenient or text[0].isupper()
