@@ -54,7 +54,7 @@ _CLOSING = re.compile(
 _ANSWERS = {
     "yes", "no", "n/a", "na", "n.a", "n.a.", "none", "nothing", "true", "false", "ok", "okay", "agree", "i agree",
     "agreed", "x", "[x]", "checked", "confirmed", "ja", "nein", "oui", "non", "sí", "si", "tak", "nie", "так", "ні",
-    "да", "нет", "-", "—", "unknown", "not applicable", "see above", "see below",
+    "да", "нет", "-", "—", "unknown", "not applicable", "see above", "see below", "confirm", "i confirm",
 }
 _GREETING = re.compile(
     r"^(?:dear|hi|hello|hey|greetings|good\s+(?:morning|afternoon|evening|day)|to\s+whom|sehr\s+geehrte|hallo"
@@ -66,7 +66,7 @@ _POINTER = re.compile(r"\b(?:see\s+(?:attached|above|below|enclosed)|attached|en
 # A sentence about something else: "I have read in detail", "We are the owners".
 _SENTENCE_START = re.compile(r"^(?:I|We|My|Our|Please|This|It|You)\s+[a-z]"
                              r"|\s(?:is|are|was|were|am|have|has|will|would|should|can)\s"
-                             r"|\b(?:rega?r?ds|sincerely|respectfully)\b", re.IGNORECASE)
+                             r"|(?i:\b(?:rega?r?ds|sincerely|respectfully)\b)")
 _PARTICLES = {"of", "and", "for", "the", "de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "y", "on",
               "behalf", "by", "at", "&", "und", "et", "i", "z"}
 _THANKS = re.compile(r"\b(?:thanks?|thank\s+you|danke|merci|gracias|dziękuj|дякую|спасибо)\b", re.IGNORECASE)
@@ -246,7 +246,7 @@ def is_name(text: str, *, lenient: bool = False, slashed: bool = False) -> bool:
     folded = text.casefold().rstrip(" .,!;")
     if (":" in text or "：" in text or "www." in folded or "@" in text or text.endswith((":", "?")) or folded in _ANSWERS
             or _GREETING.match(text) or _THANKS.search(text) or _CLOSING.fullmatch(text) or _POINTER.search(text)
-            or _SENTENCE_START.match(text)):
+            or _SENTENCE_START.search(text)):
         return False
     if not slashed and _heading(text):
         return False
