@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from compliance.intake.contact_work import find_address, find_phone, find_work
-from compliance.intake.notice_lines import Source, flatten, notice_lines, own_lines
+from compliance.intake.notice_lines import Line, Source, flatten, notice_lines, own_lines
 from compliance.intake.notice_urls import REFERENCE, NoticeUrl, classify, is_web_url, urls_in_lines
 from compliance.intake.signature import find_signature, last_closing
 from compliance.intake.statements import find_statements_in
@@ -108,7 +108,7 @@ def read_notice(text: str, *, hrefs: tuple[str, ...] = (), our_hosts: tuple[str,
         urls=tuple(urls), sources=sources)
 
 
-def _sentence_end(source: Source, lines: list) -> int:
+def _sentence_end(source: Source, lines: list[Line]) -> int:
     """The line where the statement holding the perjury clause ends (it often wraps over several)."""
     following = [line for line in lines if line.number >= source.last_line]
     for line, after in zip(following, following[1:] + following[-1:]):
@@ -117,7 +117,7 @@ def _sentence_end(source: Source, lines: list) -> int:
     return source.last_line
 
 
-def _near_the_end(source: Source, lines: list) -> bool:
+def _near_the_end(source: Source, lines: list[Line]) -> bool:
     """Links under a closing signature are a footer; under a signature at the top of a form, they are not."""
     return sum(1 for line in lines if line.number > source.last_line and line.plain) <= 12
 
