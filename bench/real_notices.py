@@ -222,6 +222,7 @@ def judge(facts: list[dict], kinds: dict[str, str]) -> dict[str, dict]:
         row["signature found"] += bool(fact["signature"])
         row["junk signatures"] += bool(fact["signature"] and junk_signature(fact["signature"]))
         row["recognised"] += fact["kind"] == kind
+        row["opened a takedown"] += fact["role"] in ("opened", "duplicate")
         if kind == TAKEDOWN and complete_takedown(fact["text"]):
             row["complete"] += 1
             row["clock started (complete)"] += fact["clock_started"]
@@ -293,7 +294,7 @@ def report(args: argparse.Namespace) -> int:
     table = judge(facts, kinds)
     print(f"{len(facts)} real notices from {args.corpus} (seed {args.seed}), intake on {database}")
     columns = ("mails", "stored", "complete", "clock started (complete)", "signature found", "junk signatures",
-               "recognised", "items", "items a reader reports", "references", "references a reader reports")
+               "recognised", "opened a takedown", "items", "items a reader reports", "references", "references a reader reports")
     print(f"{'kind':16}" + "".join(f"{c[:22]:>24}" for c in columns))
     for kind, row in table.items():
         print(f"{kind:16}" + "".join(f"{row.get(c, 0):>24}" for c in columns))
