@@ -47,7 +47,7 @@ _RETRACTION = re.compile(
     rf"{_DETERMINER}\b[^.]{{0,60}}?{_WHAT}"
     rf"|\bretraction\s+of\b|\b(?:full|partial)\s+retraction\b|\bplease\s+(?:retract|withdraw|cancel|disregard|ignore|rescind|revoke)"
     rf"\s+(?:\w+\s+){{0,4}}?{_WHAT}"
-    rf"|{_WHAT}\s+(?:is|are|has\s+been|have\s+been|be)\s+(?:hereby\s+)?(?:withdrawn|retracted|rescinded|revoked|cancel+ed)"
+    rf"|{_WHAT}\s+(?:is|are|has\s+been|have\s+been)\s+(?:hereby\s+)?(?:withdrawn|retracted|rescinded|revoked|cancel+ed)"
     rf"|\b(?:remove|drop)\s+part\s+of\s+(?:my|our)\s+(?:\w+\s+)?{_WHAT}"
     r"|(?:ziehen|nehmen)\s+(?:wir|ich)\s+(?:unsere|meine|die)\s+(?:\S+\s+){0,5}?zurück"
     r"|\b(?:rücknahme|zurückziehung)\s+(?:unserer|meiner|der)\s+(?:\w+\s+)?(?:meldung|beschwerde|abmahnung|mitteilung|aufforderung)"
@@ -64,6 +64,7 @@ _ADMITTED_ERROR = re.compile(
     rf"\b(?:remove|lift|cancel|rescind|retract|withdraw|revoke)\s+(?:the|my|our|this|that)\s+(?:\w+\s+){{0,2}}?"
     rf"d[mc][mc]a\s+(?:take[\s-]*down|notice|request|claim)"
     rf"|{_WHAT}\s+(?:is|are)\s+(?:no\s+longer|not)\s+(?:needed|necessary|required|valid)(?:\s+any\s*more)?"
+    rf"|{_WHAT}\s+be\s+(?:withdrawn|retracted|rescinded|revoked|cancel+ed)"  # asked of someone: maybe the objector
     r"|\ba\s+mistake\s+in\s+our\s+(?:findings|notice|request|claim|takedown)|\bhave\s+the\s+dmca\s+(?:revoked|withdrawn)"
     r"|\bmis-?detected\b|\b(?:was|were|been)\s+(?:sent|filed|submitted|issued)\s+(?:by|in)\s+(?:mistake|error)"
     r"|\bplease\s+(?:restore|re-?enable|reinstate)\b[^.]{0,80}?\b(?:we|i)\s+(?:\w+\s+){0,3}?(?:no\s+longer|have\s+no)\s+claim",

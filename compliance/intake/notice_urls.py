@@ -135,12 +135,12 @@ def classify(urls: list[tuple[str, Line]], *, lines: list[Line], our_hosts: tupl
         earlier = classed.get(url)
         if earlier is None or (earlier.role == REFERENCE and role != REFERENCE):
             classed[url] = NoticeUrl(url, role, why, line.number)
-    for url in hrefs:
+    for url in hrefs:  # a link only in the HTML markup: no words around it, only its shape
         if url not in classed and is_web_url(url):
             ours = _is_ours(url, our_hosts)
             why = _shape_reference(url, sender_domain, archive_prefixes, ours=ours)
-            classed[url] = NoticeUrl(url, REFERENCE, why or "a link only in the mail's HTML", 0) if why or not ours \
-                else NoticeUrl(url, REPORTED, "", 0)
+            role = REFERENCE if why else REPORTED if ours else ORIGINAL
+            classed[url] = NoticeUrl(url, role, why, 0)
     return list(classed.values())
 
 
