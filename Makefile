@@ -1,10 +1,11 @@
-# The two commands: `make run` (the whole system, embedded defaults) and `make test`.
+# The two commands: `make run` (the whole system, embedded defaults) and `make test` (the whole suite).
+# `make test-fast` is the edit-test loop: everything but browser, smoke, slow and fault tests.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench install migrate seed clean
+.PHONY: run test test-fast bench install migrate seed clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ run: seed
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not smoke and not slow and not faults" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -21,12 +21,12 @@ from email.policy import compat32
 from pathlib import Path
 from typing import Any
 
-from common import (BENCH, BenchError, Context, Result, expect, manage, migrated_database, run_worker,
+from common import (BENCH, ROOT, BenchError, Context, Result, expect, manage, migrated_database, run_worker,
                     worker_main)
 
 NAME = "mail_store"
 BENCH_DB = "provenance_bench_mail"
-CORPUS = Path("/work/shared/corpus")
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 GOAL = 200.0
 MAILS, QUICK_MAILS = 2_000, 500
 

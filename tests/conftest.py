@@ -3,8 +3,26 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+from tests.fixtures import CORPUS, SEED_PAGE
+
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks tests by what they do, wherever they live (before -m deselects): a browser, or
+    hypothesis's hundreds of examples (seconds each; `make test-fast` leaves them to `make test`)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("browser"):
+        from tests.browser.conftest import skip_without_chromium
+
+        skip_without_chromium()
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +41,7 @@ def corpus() -> Path:
 
 @pytest.fixture
 def seed_page_bytes() -> bytes:
-    return (CORPUS / "kharkiv-seed-article.html").read_bytes()
+    return SEED_PAGE.read_bytes()
 
 
 @pytest.fixture

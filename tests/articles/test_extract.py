@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 
 from articles.ingestion.extract import ExtractedPage, NotAnArticle, extract_page
 from articles.ingestion.figures import find_credit
-
-# /work/main/tests/articles/test_extract.py -> parents[3] == /work; CI clones keep shared/ beside the clone.
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-SEED = CORPUS / "kharkiv-seed-article.html"
+from tests.fixtures import SEED_PAGE as SEED
 
 
 @pytest.fixture(scope="module")

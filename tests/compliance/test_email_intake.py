@@ -1,4 +1,4 @@
-"""Every corpus mail gives what shared/corpus/README.md says; the same files twice change no count."""
+"""Every corpus mail gives what tests/fixtures/corpus/README.md says; the same files twice change no count."""
 
 import mailbox
 from email.message import EmailMessage

@@ -2,14 +2,12 @@ import base64
 import hashlib
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compliance.intake.mail_parse import ParsedMail, parse_mail
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+from tests.fixtures import CORPUS
 
 
 def corpus_mail(prefix: str) -> ParsedMail:

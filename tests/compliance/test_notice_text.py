@@ -1,11 +1,8 @@
-from pathlib import Path
-
 import pytest
 
 from compliance.intake.mail_parse import ParsedMail, parse_mail
 from compliance.intake.notice_text import acting_for, find_statements, find_urls, guess_kind
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+from tests.fixtures import CORPUS
 
 GOOD_FAITH = (
     "I have a good faith belief that use of the material in the manner complained of is not authorized "
