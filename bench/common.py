@@ -212,7 +212,7 @@ def run_worker(script: Path, args: list[str], *, url: str, progress: bool) -> di
     with tempfile.TemporaryDirectory(prefix="bench-var-") as var:
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "false",
                "DJANGO_SECRET_KEY": secrets.token_urlsafe(32), "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1",
-               "VAR_DIR": var}
+               "VAR_DIR": var, "DJANGO_SECURE_SSL_REDIRECT": "false"}  # test clients speak plain HTTP
         command = [PYTHON, str(script), "--worker", *args, *([] if progress else ["--no-progress"])]
         done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     lines = done.stdout.strip().splitlines()

@@ -1,7 +1,9 @@
 """Settings read from the environment, with embedded defaults for a fresh machine.
 
 Embedded default: SQLite and kombu's filesystem broker under ``var/``. Production and CI
-set ``DATABASE_URL`` (PostgreSQL) and ``CELERY_BROKER_URL`` (Redis).
+set ``DATABASE_URL`` (PostgreSQL) and ``CELERY_BROKER_URL`` (Redis). Every variable is read
+through ``config.env``, which refuses a malformed value by name. Importing this module
+changes nothing on disk: ``python -m config.var_dir`` (run by make) makes the folders.
 """
 
 import os
@@ -9,33 +11,36 @@ from pathlib import Path
 
 import dj_database_url
 
+from config.env import (EnvironmentInvalid, env_bool, env_choice, env_float, env_int, env_list,
+                        env_request_header, env_str)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
-
-
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
+        raise EnvironmentInvalid("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false")
     SECRET_KEY = "insecure-embedded-default-key-for-local-runs-only"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# HTTPS, on by default once debug is off (`check --deploy` is clean). Behind a TLS proxy, name the
+# header it sets (e.g. "X-Forwarded-Proto: https") so Django knows a request came in over HTTPS;
+# a proxy that redirects and sends HSTS itself lets these be turned off.
+SECURE_PROXY_SSL_HEADER = env_request_header("DJANGO_SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# /healthz answers over plain HTTP: load balancers probe the web server directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+# Joining the browsers' HSTS preload list is the operator's decision (DJANGO_SECURE_HSTS_PRELOAD), not a default.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 INSTALLED_APPS = [
     "config.apps.StaffAdminConfig",
@@ -96,13 +101,16 @@ SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+except (ValueError, KeyError) as exc:
+    raise EnvironmentInvalid(f"DATABASE_URL is not a database URL dj-database-url reads: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -118,14 +126,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-TIME_ZONE = os.environ.get("OPERATOR_TIME_ZONE", "Europe/Berlin")
+TIME_ZONE = env_str("OPERATOR_TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]  # datetimes the admin shows carry their zone
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -133,40 +140,40 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_FILE_PATH = VAR_DIR / "outbox-mail"
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "takedown@worldtimetodays.example")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "takedown@worldtimetodays.example")
 
 # --- The 24-hour SLA ------------------------------------------------------------------
 SLA_HOURS = 24
 # Counter-notices (DMCA 512(g)): back to staff after this many business days on the operator's
 # holiday calendar (the `holidays` library's country and subdivision codes); restoring by the
 # timer alone is a policy option, off by default (DESIGN "Position in law").
-COUNTER_NOTICE_BUSINESS_DAYS = int(os.environ.get("COUNTER_NOTICE_BUSINESS_DAYS", "10"))
+COUNTER_NOTICE_BUSINESS_DAYS = env_int("COUNTER_NOTICE_BUSINESS_DAYS", 10)
 COUNTER_NOTICE_TIMED_RESTORE = env_bool("COUNTER_NOTICE_TIMED_RESTORE", False)
 COMPLAINT_WINDOW_DAYS = 183  # DSA Art. 20: at least six months after the decision
-BUSINESS_CALENDAR_COUNTRY = os.environ.get("BUSINESS_CALENDAR_COUNTRY", "US")
-BUSINESS_CALENDAR_SUBDIVISION = os.environ.get("BUSINESS_CALENDAR_SUBDIVISION", "")
+BUSINESS_CALENDAR_COUNTRY = env_str("BUSINESS_CALENDAR_COUNTRY", "US")
+BUSINESS_CALENDAR_SUBDIVISION = env_str("BUSINESS_CALENDAR_SUBDIVISION", "")
 # DSA Art. 23: senders warned, then suspended after this many manifestly unfounded notices.
 SENDER_UNFOUNDED_WINDOW_DAYS = 365
-SENDER_SUSPEND_AFTER_UNFOUNDED = int(os.environ.get("SENDER_SUSPEND_AFTER_UNFOUNDED", "3"))
+SENDER_SUSPEND_AFTER_UNFOUNDED = env_int("SENDER_SUSPEND_AFTER_UNFOUNDED", 3)
 SENDER_MAX_SUSPENSION_DAYS = 180
 # DMCA 512(i): a source with this many notices upheld by staff within the window is a repeat
 # infringer; its new articles are held for review until a compliance lead clears it.
-REPEAT_INFRINGER_THRESHOLD = int(os.environ.get("REPEAT_INFRINGER_THRESHOLD", "3"))
+REPEAT_INFRINGER_THRESHOLD = env_int("REPEAT_INFRINGER_THRESHOLD", 3)
 REPEAT_INFRINGER_WINDOW_DAYS = 365
-SLA_SWEEP_INTERVAL_SECONDS = int(os.environ.get("SLA_SWEEP_INTERVAL_SECONDS", "30"))
-SLA_LEASE_SECONDS = int(os.environ.get("SLA_LEASE_SECONDS", "120"))
-SLA_SWEEP_LIMIT = int(os.environ.get("SLA_SWEEP_LIMIT", "500"))
-SLA_ENQUEUE_BATCH = int(os.environ.get("SLA_ENQUEUE_BATCH", "50"))
-SLA_MAX_ATTEMPTS = int(os.environ.get("SLA_MAX_ATTEMPTS", "5"))
+SLA_SWEEP_INTERVAL_SECONDS = env_int("SLA_SWEEP_INTERVAL_SECONDS", 30, minimum=1)
+SLA_LEASE_SECONDS = env_int("SLA_LEASE_SECONDS", 120, minimum=1)
+SLA_SWEEP_LIMIT = env_int("SLA_SWEEP_LIMIT", 500, minimum=1)
+SLA_ENQUEUE_BATCH = env_int("SLA_ENQUEUE_BATCH", 50, minimum=1)
+SLA_MAX_ATTEMPTS = env_int("SLA_MAX_ATTEMPTS", 5, minimum=1)
 # Kill switch: off means the deadline escalates and records a breach instead of withdrawing.
 SLA_AUTOMATED_WITHDRAWALS = env_bool("SLA_AUTOMATED_WITHDRAWALS", True)
 # After an outage the sweeper must not withdraw the world: at most this many per sweep interval.
-SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP = int(os.environ.get("SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP", "50"))
+SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP = env_int("SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP", 50)
 
 def _cache_from(url: str) -> dict:
     if url.startswith(("redis://", "rediss://")):
@@ -175,21 +182,17 @@ def _cache_from(url: str) -> dict:
     return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
 
 
-CACHES = {"default": _cache_from(os.environ.get("CACHE_URL", ""))}
-if not os.environ.get("CACHE_URL") and os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
-    CACHES = {"default": _cache_from(os.environ["CELERY_BROKER_URL"])}
+CACHES = {"default": _cache_from(env_str("CACHE_URL", "") or env_str("CELERY_BROKER_URL", ""))}
 # How many proxies of ours stand in front of the web server (X-Forwarded-For is trusted that far).
-TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
-TAKEDOWN_RATE_PER_ADDRESS = int(os.environ.get("TAKEDOWN_RATE_PER_ADDRESS", "20"))
-TAKEDOWN_RATE_PER_EMAIL = int(os.environ.get("TAKEDOWN_RATE_PER_EMAIL", "10"))
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+TAKEDOWN_RATE_PER_ADDRESS = env_int("TAKEDOWN_RATE_PER_ADDRESS", 20)
+TAKEDOWN_RATE_PER_EMAIL = env_int("TAKEDOWN_RATE_PER_EMAIL", 10)
 TAKEDOWN_RATE_WINDOW_SECONDS = 3600
 
 # --- Celery ---------------------------------------------------------------------------
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("out", "processed", "control"):
-        (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),
@@ -232,7 +235,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Provenance and compliance --------------------------------------------------------
 # articles asks this callable before publishing; compliance plugs its stay-down gate in here.
-ARTICLES_PUBLISH_GATE = os.environ.get("ARTICLES_PUBLISH_GATE", "compliance.staydown.gate.stay_down")
+ARTICLES_PUBLISH_GATE = env_str("ARTICLES_PUBLISH_GATE", "compliance.staydown.gate.stay_down")
 # Stay-down: resemblance to withdrawn text (the larger of Jaccard and containment) at which a new
 # article is held, and at which it goes to review as a suggestion; rows read per LSH key (a cap
 # against boilerplate) and candidates verified per article.
@@ -243,7 +246,7 @@ STAYDOWN_MAX_CANDIDATES = 20
 STAYDOWN_MIN_SHINGLES = 15
 
 # /metrics asks for "Authorization: Bearer <token>" when this is set.
-METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # --- REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -260,17 +263,17 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "config.api_errors.handle",
 }
-MAIL_MAX_ATTACHMENT_BYTES = int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
-MAIL_ACK_PER_ADDRESS = int(os.environ.get("MAIL_ACK_PER_ADDRESS", "5"))
-MAIL_ACK_PER_DOMAIN = int(os.environ.get("MAIL_ACK_PER_DOMAIN", "50"))
+MAIL_MAX_ATTACHMENT_BYTES = env_int("MAIL_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+MAIL_ACK_PER_ADDRESS = env_int("MAIL_ACK_PER_ADDRESS", 5)
+MAIL_ACK_PER_DOMAIN = env_int("MAIL_ACK_PER_DOMAIN", 50)
 MAIL_ACK_WINDOW_SECONDS = 3600
 # imaps://user:password@host/INBOX: the takedown mailbox polled every minute; empty turns polling off.
-IMAP_URL = os.environ.get("IMAP_URL", "")
+IMAP_URL = env_str("IMAP_URL", "")
 # Basic-auth "user:password" that the mail provider's inbound webhook must send to /anymail/<provider>/inbound/.
-ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
-DKIM_DNS_TIMEOUT_SECONDS = int(os.environ.get("DKIM_DNS_TIMEOUT_SECONDS", "3"))
-NOTICE_API_RATE = os.environ.get("NOTICE_API_RATE", "120/hour")
-NOTICE_API_MAX_BYTES = int(os.environ.get("NOTICE_API_MAX_BYTES", str(8 * 1024 * 1024)))
+ANYMAIL = {"WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET", "")}
+DKIM_DNS_TIMEOUT_SECONDS = env_int("DKIM_DNS_TIMEOUT_SECONDS", 3)
+NOTICE_API_RATE = env_str("NOTICE_API_RATE", "120/hour")
+NOTICE_API_MAX_BYTES = env_int("NOTICE_API_MAX_BYTES", 8 * 1024 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Provenance & Takedown Compliance API",
     "DESCRIPTION": "Where every republished item came from, and what was done about removal requests.",
@@ -279,17 +282,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Four models have a choice set named Kind; each gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "RightsHolderKindEnum": "articles.models.RightsHolder.Kind",
+        "AssetKindEnum": "articles.models.Asset.Kind",
+        "ProvenanceEventKindEnum": "articles.models.ProvenanceEvent.Kind",
+        "NoticeKindEnum": "compliance.models.Notice.Kind",
+    },
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])},
 }
 
-TAKEDOWN_EMAIL = os.environ.get("TAKEDOWN_EMAIL", "takedown@worldtimetodays.example")
-SITE_NAME = os.environ.get("SITE_NAME", "World Time Todays")
+TAKEDOWN_EMAIL = env_str("TAKEDOWN_EMAIL", "takedown@worldtimetodays.example")
+SITE_NAME = env_str("SITE_NAME", "World Time Todays")
 # Hosts our own pages are published under: a notice naming one of them names our article.
 PUBLIC_HOSTS = sorted(
     {host.lower() for host in env_list("PUBLIC_HOSTS", "worldtimetodays.example,www.worldtimetodays.example")}
@@ -297,28 +307,28 @@ PUBLIC_HOSTS = sorted(
 )
 # Where published notices live (a notice linking to one is citing it, not reporting it): host/path prefixes.
 NOTICE_ARCHIVE_PREFIXES = env_list("NOTICE_ARCHIVE_PREFIXES", "lumendatabase.org/notices")
-MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1])
+MAIL_DOMAIN = env_str("MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1])
 
 # --- Image files and their rights (imagerights) --------------------------------------------
 # PEM file of C2PA trust anchors: a manifest is proof only when its signer chains to one of them.
-IMAGERIGHTS_C2PA_TRUST_ANCHORS = os.environ.get("IMAGERIGHTS_C2PA_TRUST_ANCHORS", "")
+IMAGERIGHTS_C2PA_TRUST_ANCHORS = env_str("IMAGERIGHTS_C2PA_TRUST_ANCHORS", "")
 # Parsers of untrusted files run in a subprocess with these limits; a file is given up after so many tries.
-IMAGERIGHTS_PARSE_SECONDS = int(os.environ.get("IMAGERIGHTS_PARSE_SECONDS", "20"))
-IMAGERIGHTS_PARSE_MEMORY_BYTES = int(os.environ.get("IMAGERIGHTS_PARSE_MEMORY_BYTES", str(1024 * 1024 * 1024)))
+IMAGERIGHTS_PARSE_SECONDS = env_int("IMAGERIGHTS_PARSE_SECONDS", 20)
+IMAGERIGHTS_PARSE_MEMORY_BYTES = env_int("IMAGERIGHTS_PARSE_MEMORY_BYTES", 1024 * 1024 * 1024)
 IMAGERIGHTS_PARSE_MAX_ATTEMPTS = 3
 IMAGERIGHTS_MAX_PIXELS = 60_000_000
 # Stay-down for photos: pHash Hamming distance at or under which a copy is the same photo (see bench/README.md).
-IMAGERIGHTS_PHASH_THRESHOLD = int(os.environ.get("IMAGERIGHTS_PHASH_THRESHOLD", "8"))
+IMAGERIGHTS_PHASH_THRESHOLD = env_int("IMAGERIGHTS_PHASH_THRESHOLD", 8)
 IMAGERIGHTS_MAX_WARC_RECORD_BYTES = 50 * 1024 * 1024
 # Called as handler(article=, matches=[(asset id, PhotoMatch)], actor=) when an ingested picture copies a
 # withdrawn photo; compliance plugs its hold in here. Empty: nothing is held on photos yet.
-IMAGERIGHTS_PHOTO_MATCH_HANDLER = os.environ.get("IMAGERIGHTS_PHOTO_MATCH_HANDLER",
+IMAGERIGHTS_PHOTO_MATCH_HANDLER = env_str("IMAGERIGHTS_PHOTO_MATCH_HANDLER",
                                                  "compliance.staydown.photos.hold_for_withdrawn_photos")
 # Callables adding facts to each asset's JSON-LD (articles never imports the apps that know them).
 ARTICLES_ASSET_JSONLD_EXTRAS = ["imagerights.selectors.picture_jsonld"]
 # Downloads of assets (ingest_article --fetch-assets): limits, and the SSRF guard's explicit exceptions.
-FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES", str(25 * 1024 * 1024)))
-FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", "10"))
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 25 * 1024 * 1024)
+FETCH_TIMEOUT_SECONDS = env_float("FETCH_TIMEOUT_SECONDS", 10.0)
 FETCH_MAX_REDIRECTS = 5
 FETCH_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/tiff", "image/avif", "image/heic"]
 FETCH_ALLOWED_ADDRESSES = env_list("FETCH_ALLOWED_ADDRESSES", "")  # e.g. "127.0.0.1" in tests only

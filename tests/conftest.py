@@ -7,6 +7,13 @@ from tests.fixtures import CORPUS, SEED_PAGE
 
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Settings make no folders on import; the test database and the broker need VAR_DIR's."""
+    from config.var_dir import make_folders
+
+    make_folders()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Marks tests by what they do, wherever they live (before -m deselects): a browser, or
