@@ -31,7 +31,7 @@ run: seed
 	@echo "  Health:      http://127.0.0.1:8000/healthz"
 	@echo "  Ctrl-C stops the web server, the worker and beat."
 	@echo ""
-	$(BIN)/honcho start -f Procfile
+	$(BIN)/python -m config.procfile Procfile
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

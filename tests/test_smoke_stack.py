@@ -8,7 +8,6 @@ broker has no inspect/broadcast).
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,17 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 REPO = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 120
 TASK_SECONDS = 60
 
 pytestmark = pytest.mark.smoke
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -56,7 +51,7 @@ def _wait_for(predicate, seconds: float, what: str, log: Path):
 @pytest.fixture
 def embedded_stack(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
-    port = _free_port()
+    port = free_port()
     env.update(VAR_DIR=str(tmp_path / "var"), WEB_PORT=str(port), PYTHONUNBUFFERED="1")
     log = tmp_path / "stack.log"
     with log.open("wb") as out:
