@@ -225,3 +225,6 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sender", "key"], name="idempotency_sender_key")]
+
+    def __str__(self) -> str:
+        return f"idempotency key {self.key} of sender {self.sender_id}"
