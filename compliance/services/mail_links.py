@@ -68,9 +68,9 @@ def withdrawn_articles(notice: Notice) -> list[int]:
 def contested_by_notice(items: list[ValidItem]) -> dict[int, list[Article]]:
     """The withdrawn articles the URLs name, grouped by the notice whose decision withdrew each."""
     article_ids = articles_named(items)
-    grouped: dict[int, list[Article]] = defaultdict(list)
+    grouped: dict[int, list[int]] = defaultdict(list)
     if not article_ids:
-        return grouped
+        return {}
     decisions = (Decision.objects.filter(action__in=CONTESTABLE, match__state=NoticeItemMatch.State.ACTIONED)
                  .filter(Q(match__article_id__in=article_ids, match__asset__isnull=True)
                          | Q(match__asset__article_id__in=article_ids))
