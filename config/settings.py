@@ -291,11 +291,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 TAKEDOWN_EMAIL = env_str("TAKEDOWN_EMAIL", "takedown@worldtimetodays.example")

@@ -43,7 +43,8 @@ def routed_queues(routes=None) -> dict[str, str]:
     app.loader.import_default_modules()
     router = Router(prepare(app.conf.task_routes if routes is None else routes), app.amqp.queues,
                     create_missing=True, app=app)
-    found = {router.route({}, name)["queue"].name: f"task {name}" for name in app.tasks if not name.startswith("celery.")}
+    found = {router.route({}, name)["queue"].name: f"task {name}"
+             for name in app.tasks if not name.startswith("celery.")}
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         if "queue" in entry.get("options", {}):
             found[entry["options"]["queue"]] = f"beat entry {name}"
@@ -152,7 +153,9 @@ def production(transactional_db, tmp_path):
     port, broker = free_port(), _own_redis_db()
     redis.Redis.from_url(broker).flushdb()
     (tmp_path / "var" / "static").mkdir(parents=True)
-    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker, "CACHE_URL": broker,
+    # Not the browser fixture's DJANGO_ALLOW_ASYNC_UNSAFE, meant for this process only.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {**inherited, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker, "CACHE_URL": broker,
            "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto: https",
            "VAR_DIR": str(tmp_path / "var"), "WEB_HOST": "127.0.0.1", "WEB_CONCURRENCY": "1",
@@ -198,7 +201,7 @@ def _get(url: str, **headers: str) -> tuple[int, dict[str, str]]:
 
 needs_services = pytest.mark.skipif(
     connection.vendor != "postgresql" or not BROKER.startswith("redis"),
-    reason="the production topology runs on PostgreSQL and Redis (set DATABASE_URL and CELERY_BROKER_URL, as .ci/run does)")
+    reason="the production topology runs on PostgreSQL and Redis (DATABASE_URL and CELERY_BROKER_URL, as in .ci/run)")
 
 
 @needs_services

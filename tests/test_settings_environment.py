@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _manage(*args: str, **variables: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, **variables}
+    # The browser tests' fixture allows async-unsafe calls in this process only; a deployment never does.
+    env = {**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **variables}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=120)
 
