@@ -74,6 +74,7 @@ def test_settings_read_every_variable_through_the_strict_parser():
     assert "os.environ" not in source and "os.getenv" not in source
 
 
+@pytest.mark.slow  # a Django process of its own, seconds each
 def test_a_typo_stops_manage_py_with_one_line_naming_the_variable():
     done = _manage("check", DJANGO_DEBUG="flase")
 
@@ -82,18 +83,21 @@ def test_a_typo_stops_manage_py_with_one_line_naming_the_variable():
         "manage.py: DJANGO_DEBUG='flase' is not a boolean: use true or false (or yes/no, on/off, 1/0)"]
 
 
+@pytest.mark.slow  # a Django process of its own, seconds each
 def test_check_deploy_is_clean_with_debug_off():
     done = _manage("check", "--deploy", "--fail-level", "WARNING", **_production())
     assert done.returncode == 0, done.stderr + done.stdout
     assert "no issues" in done.stdout
 
 
+@pytest.mark.slow  # a Django process of its own, seconds each
 def test_behind_a_tls_proxy_https_is_read_from_its_header_and_still_deploy_clean():
     done = _manage("check", "--deploy", "--fail-level", "WARNING",
                    **_production(DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https"))
     assert done.returncode == 0, done.stderr + done.stdout
 
 
+@pytest.mark.slow  # a Django process of its own, seconds each
 def test_a_proxy_that_redirects_itself_lets_the_redirect_be_turned_off():
     show = "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
     proxy_does_it = _production(DJANGO_SECURE_SSL_REDIRECT="false", DJANGO_SECURE_HSTS_SECONDS="0")
@@ -102,6 +106,7 @@ def test_a_proxy_that_redirects_itself_lets_the_redirect_be_turned_off():
     assert done.stdout.split() == ["False", "0"]
 
 
+@pytest.mark.slow  # a Django process of its own, seconds each
 def test_importing_settings_makes_no_folder_and_the_command_makes_them(tmp_path):
     var = tmp_path / "var"
     env = {**os.environ, "VAR_DIR": str(var), "CELERY_BROKER_URL": "filesystem://"}
