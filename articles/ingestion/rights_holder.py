@@ -1,0 +1,37 @@
+"""Who holds the rights in an ingested article, and where the page says so.
+
+In order: JSON-LD copyrightHolder, dc.rights, the original publisher of a syndicated copy (or an
+"originally published by" statement), JSON-LD publisher, article:publisher, the site's name. A
+syndicated copy's own publisher and site name are the portal's, never the holder of the original.
+"""
+
+from __future__ import annotations
+
+from articles.credits import parse_credit
+
+from .addresses import PageAddresses
+from .extract import ExtractedPage
+
+
+def _statement_holder(statement: str) -> str:
+    # "© 2019 Example Media. All rights reserved." -> Example Media; a licence sentence names nobody.
+    return parse_credit(statement if statement.lstrip().startswith(("©", "(c)", "Copyright")) else f"© {statement}").holder
+
+
+def _not_an_address(value: str) -> str:
+    return "" if value.startswith(("http://", "https://", "//")) else value
+
+
+def article_rights_holder(page: ExtractedPage, addresses: PageAddresses) -> tuple[str, str]:
+    """(name, where it was read), or ("", "")."""
+    copy = addresses.syndicated
+    candidates = (
+        (page.copyright_holder, "JSON-LD copyrightHolder"),
+        (_statement_holder(page.rights_statement) if page.rights_statement else "", "dc.rights"),
+        (addresses.original_publisher, "original publisher"),
+        (page.originally_published_by, "originally published by"),
+        ("" if copy else page.publisher, "JSON-LD publisher"),
+        ("" if copy else _not_an_address(page.article_publisher), "article:publisher"),
+        ("" if copy else page.site_name, "site name"),
+    )
+    return next(((" ".join(name.split())[:300], where) for name, where in candidates if name and name.strip()), ("", ""))
