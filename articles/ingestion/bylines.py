@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_LABEL = re.compile(r"^\s*(?:by|von|par|por|door|di|av|written by|text|texte?)\s*:?\s+", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*(?:written by|by|von|par|por|door|texte?)\s*:?\s+", re.IGNORECASE)
 _TRAILER = re.compile(
     r"\s*(?:\||-|–|—|,)?\s*\b(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|publié|mis à jour)\b.*$",
     re.IGNORECASE)
@@ -49,7 +49,7 @@ def clean_bylines(raw: str) -> list[Byline]:
     names = [n.strip(" ,.") for n in _SEVERAL.split(head) if n.strip(" ,.")]
     bylines = []
     for name in names:
-        name = _LABEL.sub("", name)
+        name = name.strip()
         if _ORGANISATION.search(name) and len(name.split()) > 1 and not affiliation:
             bylines.append(Byline(name, name))
         else:

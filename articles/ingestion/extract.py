@@ -215,14 +215,19 @@ def _html_title(root: lxml_html.HtmlElement, site_name: str) -> str:
     A lone <h1> that is the site's name or its logo (a masthead) loses to the <title> headline.
     """
     title_tag = " ".join("".join(root.xpath("//title[1]//text()")).split())
+    mastheads = []
     for xpath in ("//article//h1", "//main//h1", "//h1"):
-        found = [(h, t) for h, t in ((h, text_of(h)) for h in root.xpath(xpath)) if t]
-        found = [(h, t) for h, t in found if not _is_masthead(h, t, site_name, title_tag)]
+        found = [(h, t or (h.xpath("string(.//img/@alt)") or "").strip()) for h, t in
+                 ((h, text_of(h)) for h in root.xpath(xpath))]
+        mastheads += [t for h, t in found if t and _is_masthead(h, t, site_name, title_tag)]
+        found = [(h, t) for h, t in found if t and t not in mastheads]
         if found and (xpath != "//h1" or len(found) == 1):
             return found[0][1]
-    for sep in _TITLE_SEPARATORS:
-        if site_name and title_tag.lower().endswith((sep + site_name).lower()):
-            return title_tag[: -len(sep + site_name)].strip()
+    # A masthead's text is the site's name even where the page declares none.
+    for name in filter(None, (site_name, *mastheads)):
+        for sep in _TITLE_SEPARATORS:
+            if title_tag.lower().endswith((sep + name).lower()):
+                return title_tag[: -len(sep + name)].strip()
     return title_tag
 
 
@@ -329,7 +334,7 @@ def extract_page(html: bytes | str, page_url: str | None = None) -> ExtractedPag
         canonical_link=canonical_link,
         og_url=og_url,
         alternates=tuple(dict.fromkeys(resolve(u) for u in _alternates(root) if u)),
-        based_on_url=resolve(_first(*map(_url, article("isBasedOn") + article("translationOfWork")
+        based_on_url=resolve(_first(*map(_url, _copied_works(article("isBasedOn")) + article("translationOfWork")
                                          + article("isBasedOnUrl")))),
         copyright_holder="; ".join(dict.fromkeys(n for v in article("copyrightHolder")[:1]
                                                  for n in _names(v))),
@@ -347,6 +352,17 @@ def extract_page(html: bytes | str, page_url: str | None = None) -> ExtractedPag
         figures=extract_figures(root, base),
         content_sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
     )
+
+
+def _copied_works(values: list[Any]) -> list[Any]:
+    """isBasedOn values that can be another copy of the article: not a study, a data set or a book it cites."""
+    flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
+    return [v for v in flat if not isinstance(v, dict) or not _NOT_A_COPY & {
+        str(t).rsplit("/", 1)[-1] for t in (v.get("@type") if isinstance(v.get("@type"), list) else [v.get("@type")])}]
+
+
+_NOT_A_COPY = {"ScholarlyArticle", "MedicalScholarlyArticle", "Dataset", "Book", "Movie", "Product", "Report",
+               "SoftwareSourceCode", "Thesis", "Legislation"}
 
 
 def _alternates(root: lxml_html.HtmlElement) -> list[str]:
