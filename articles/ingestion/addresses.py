@@ -67,7 +67,11 @@ class PageAddresses:
 def site_of(url: str) -> str:
     """The registrable domain (cnn.com for edition.cnn.com), or the host where there is none."""
     host = host_of(url)
-    return get_fld(host, fix_protocol=True, fail_silently=True) or host
+    found = get_fld(host, fix_protocol=True, fail_silently=True)
+    if found:
+        return found
+    # No known public suffix (an IP address, a reserved name such as .example): the last two labels.
+    return host if host.replace(".", "").isdigit() or ":" in host else ".".join(host.split(".")[-2:])
 
 
 def resolve_primary_source(*, given: str | None, declared: str, final: str | None) -> PrimarySource:

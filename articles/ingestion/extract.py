@@ -300,7 +300,11 @@ def extract_page(html: bytes | str, page_url: str | None = None) -> ExtractedPag
                    getattr(doc, "title", None))
     declared_authors = [n for v in article("author") for n in _names(v)] or _names(tags.get("author")) \
         or [a.strip() for a in (getattr(doc, "author", None) or "").split(";") if a.strip()]
-    organisations = {n.casefold() for n in [site_name, *publishers] + _names(og.get("og:site_name")) if n}
+    # The publisher, the original's outlet or an author typed Organization is not a person who wrote it.
+    organisations = {n.casefold() for n in [site_name, *publishers] + _names(og.get("og:site_name"))
+                     + [n for v in article("sourceOrganization") + article("provider") for n in _names(v)]
+                     + [n for v in article("author") for a in (v if isinstance(v, list) else [v])
+                        if isinstance(a, dict) and "Organization" in str(a.get("@type")) for n in _names(a)] if n}
     bylines = tuple(dict.fromkeys(b for a in declared_authors for b in clean_bylines(a)
                                   if b.name.casefold() not in organisations))
     authors_t = tuple(dict.fromkeys(b.name for b in bylines))

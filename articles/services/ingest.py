@@ -106,6 +106,7 @@ def _store(page: ExtractedPage, addresses: PageAddresses, raw_bytes: bytes, tran
                                         language=translated_from or page.language)
         if addresses.syndicated:
             taken_from = source_for_host_or_new(host_of(addresses.taken_from_url), name=page.site_name)
+        register_hosts(source, [primary.normalised])
         register_hosts(taken_from or source, [a.url for a in addresses.known if a.kind != "original"])
     language = page.language or "en"
     key = primary.key or fallback_lookup_key(

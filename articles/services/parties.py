@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.text import slugify
 
+from articles.ingestion.addresses import site_of
 from articles.models import Creator, RightsHolder, Source, SourceDomain
 from articles.urlnorm import bare_host, host_aliases, host_of
 
@@ -34,8 +35,9 @@ def source_for_host_or_new(host: str, *, name: str = "", language: str = "") -> 
 def register_hosts(source: Source, urls: list[str]) -> None:
     """The hosts an article of *source* is known under belong to it (unless another source has them),
     so a notice for the whole domain of its canonical or AMP address reaches it."""
-    for url in urls:
-        SourceDomain.objects.get_or_create(host=bare_host(host_of(url)), defaults={"source": source})
+    hosts = {bare_host(host_of(url)) for url in urls} | {site_of(url) for url in urls}
+    for host in sorted(hosts):
+        SourceDomain.objects.get_or_create(host=host, defaults={"source": source})
 
 
 def rights_holder_named(name: str) -> RightsHolder | None:
