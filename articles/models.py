@@ -100,7 +100,7 @@ class Creator(models.Model):
 
     name = models.CharField(max_length=300)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.AUTHOR)
-    affiliation = models.CharField(max_length=300, blank=True, db_default="",
+    affiliation = models.CharField(max_length=300, blank=True, default="", db_default="",
                                    help_text="The organisation a byline names beside the person")
     rights_holder = models.ForeignKey(
         RightsHolder, null=True, blank=True, on_delete=models.SET_NULL, related_name="creators"
@@ -141,7 +141,7 @@ class Article(models.Model):
         RightsHolder, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
     rights_holder_source = models.CharField(
-        max_length=60, blank=True, db_default="", help_text="Where the page names its rights holder, e.g. JSON-LD copyrightHolder")
+        max_length=60, blank=True, default="", db_default="", help_text="Where the page names its rights holder, e.g. JSON-LD copyrightHolder")
     basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.UNKNOWN)
     license = models.CharField(max_length=500, blank=True)
     credit_text = models.CharField(max_length=500, blank=True)
@@ -149,7 +149,7 @@ class Article(models.Model):
     taken_from = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="taken_articles",
         help_text="The site we took a syndicated copy from, when the original is elsewhere")
-    taken_from_url = models.URLField(max_length=2048, blank=True, db_default="")
+    taken_from_url = models.URLField(max_length=2048, blank=True, default="", db_default="")
     # Database defaults on the columns added here: benchmarks and loaders COPY articles and assets.
     rejected_parts = models.JSONField(
         default=list, db_default=models.Value([], output_field=models.JSONField()), blank=True, help_text="Parts of the page not accepted (an asset's address), with the reason")
@@ -170,7 +170,7 @@ class Article(models.Model):
     translation_engine = models.CharField(max_length=100, blank=True)
     original_published_at = models.DateTimeField(null=True, blank=True)
     original_published_from = models.CharField(
-        max_length=20, blank=True, db_default="", choices=[("declared", "Declared by the page"), ("url_path", "Date in the URL path")])
+        max_length=20, blank=True, default="", db_default="", choices=[("declared", "Declared by the page"), ("url_path", "Date in the URL path")])
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
     status_reason = models.CharField(max_length=500, blank=True)
@@ -260,9 +260,9 @@ class Asset(models.Model):
         LOW = "low", "Low"
 
     credit_line = models.CharField(max_length=1000, blank=True, help_text="Exactly as shown")
-    credit_source = models.CharField(max_length=20, choices=CreditSource.choices, blank=True, db_default="",
+    credit_source = models.CharField(max_length=20, choices=CreditSource.choices, blank=True, default="", db_default="",
                                      help_text="Where the creator and rights holder were read")
-    credit_confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True, db_default="")
+    credit_confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True, default="", db_default="")
     caption = models.TextField(blank=True)
     alt_text = models.CharField(max_length=1000, blank=True)
     creator = models.ForeignKey(Creator, null=True, blank=True, on_delete=models.SET_NULL, related_name="assets")

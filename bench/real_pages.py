@@ -100,6 +100,14 @@ def report(a: dict[str, Any]) -> None:
           f"{share(n['domain_reached'], n['domains'])} of their domains reach it by a domain notice")
     for kind, (reached, total) in n["by_kind"].items():
         print(f"  {kind}: {reached}/{total}")
+    sd = a["staydown"]
+    print(f"stay-down on real text ({sd['withdrawn']} articles withdrawn, one word in ten changed in each copy):")
+    for kind, row in sd["copies"].items():
+        print(f"  {kind}: {share(row['held'] + row['review'], row['total'])} caught "
+              f"({row['held']} held, {row['review']} to review; held as a copy of another article: "
+              f"{row['held_wrongly']})")
+    print(f"  articles not withdrawn, checked as they are: {sd['others_held']} of {sd['others']} held, "
+          f"{sd['others_review']} sent to review")
 
 
 # --- the worker (Django, on the bench database) ----------------------------------------------
@@ -131,12 +139,111 @@ def worker(argv: list[str]) -> dict[str, Any]:
         except Exception as exc:  # counted, not hidden: any of these is a bug to fix
             failures[f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"] += 1
     seconds = time.perf_counter() - started
+    staydown = staydown_measure(list(stored))
     return {
+        "staydown": staydown,
         "pages": {"files": len(files), "stored": len(stored), "refused": sum(refusals.values()),
                   "failed": sum(failures.values()), "refusals": dict(refusals.most_common()),
                   "failures": dict(failures.most_common()), "seconds": seconds},
         **measure(list(stored)),
     }
+
+
+EVERY_WITHDRAWN = 4  # one stored article in four is withdrawn for the stay-down measurement
+EDIT_EVERY = 10  # one word in ten changed in each copy
+
+
+def edited(text: str, replacements: list[str]) -> str:
+    """The text with every tenth word replaced by another real word, paragraphs kept."""
+    count = 0
+
+    def swap(word: str) -> str:
+        nonlocal count
+        count += 1
+        return replacements[count % len(replacements)] if count % EDIT_EVERY == 0 else word
+
+    return "\n\n".join(" ".join(swap(w) for w in paragraph.split()) for paragraph in text.split("\n\n"))
+
+
+def short_lines(text: str) -> str:
+    """The first twelve sentences, each its own short line: a list-like short text."""
+    import re
+
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if s][:12]
+    return "\n\n".join(" ".join(s.split()[:6]) for s in sentences)
+
+
+def short_originals(withdrawn: list[int], bodies: dict[int, str], make, made_from: dict[int, int]) -> list[int]:
+    """Withdrawn articles whose whole text is short (made from the real ones), fingerprinted as ingest does."""
+    import hashlib
+
+    from django.utils import timezone
+
+    from articles.fingerprints import fingerprint, store_fingerprints
+    from articles.models import Article
+
+    made = []
+    for pk in withdrawn:
+        body = make(bodies[pk])
+        key = hashlib.sha256(f"short {pk} {body}".encode()).hexdigest()
+        article, _ = Article.objects.get_or_create(
+            lookup_key=key, language="xx", defaults={
+                "slug": f"short-{key[:16]}", "title": "short", "body": body, "status": Article.Status.WITHDRAWN,
+                "content_sha256": hashlib.sha256(body.encode()).hexdigest(), "created_at": timezone.now()})
+        store_fingerprints([(article.pk, fingerprint(body))], replace=True)
+        made.append(article.pk)
+        made_from[article.pk] = pk
+    return made
+
+
+def staydown_measure(article_ids: list[int]) -> dict[str, Any]:
+    """Withdraw one article in four; ask the gate about edited copies of them (whole, their first one to
+    three paragraphs, a list of short lines) and about every other article as it is."""
+    from articles.fingerprints import fingerprint
+    from articles.models import Article
+    from articles.publishing import GateRequest
+    from compliance.staydown.gate import check_many
+
+    bodies = dict(Article.objects.filter(pk__in=article_ids).values_list("id", "body"))
+    usable = sorted(pk for pk, body in bodies.items() if len(body.split()) >= 60)
+    withdrawn = usable[::EVERY_WITHDRAWN]
+    Article.objects.filter(pk__in=withdrawn).update(status=Article.Status.WITHDRAWN)
+    words = [w for pk in usable[1::EVERY_WITHDRAWN][:50] for w in bodies[pk].split()[:40] if w.isalpha()] or ["word"]
+
+    def ask(texts: list[str]) -> list:
+        return check_many([GateRequest(title="", body=t, language="", source_id=None, primary_source_key="",
+                                       text_fingerprint=fingerprint(t)) for t in texts])
+
+    variants = {
+        "whole article": lambda b: b,
+        "excerpt: first paragraph": lambda b: b.split("\n\n")[0],
+        "excerpt: first three paragraphs": lambda b: "\n\n".join(b.split("\n\n")[:3]),
+    }
+    shorts = {
+        "short article: one paragraph": lambda b: b.split("\n\n")[0],
+        "short article: three paragraphs": lambda b: "\n\n".join(b.split("\n\n")[:3]),
+        "short article: list of short lines": short_lines,
+    }
+    copies = {}
+    made_from: dict[int, int] = {pk: pk for pk in withdrawn}  # each withdrawn text, and the one it was cut from
+    for kind, make in [*variants.items(), *shorts.items()]:
+        originals = withdrawn if kind in variants else short_originals(withdrawn, bodies, make, made_from)
+        texts = [edited(make(bodies[pk]), words) for pk in withdrawn]
+        verdicts = ask(texts)
+        mine = [next((r for r in v.resemblances if r.article_id == pk), None) for pk, v in zip(originals, verdicts)]
+        copies[kind] = {"total": len(originals),
+                        "held": sum(1 for pk, v in zip(originals, verdicts) if v.matched_article_id == pk),
+                        "review": sum(1 for pk, v, r in zip(originals, verdicts, mine)
+                                      if r is not None and v.matched_article_id != pk),
+                        "proposed": sum(1 for r in mine if r is not None),
+                        # Held as a copy of a text cut from another article: never right.
+                        "held_wrongly": sum(1 for source, v in zip(withdrawn, verdicts) if v.matched_article_id
+                                            and made_from.get(v.matched_article_id) != source)}
+    others = [pk for pk in article_ids if pk not in set(withdrawn)]
+    verdicts = ask([bodies[pk] for pk in others])
+    return {"withdrawn": len(withdrawn), "copies": copies, "others": len(others),
+            "others_held": sum(1 for v in verdicts if not v.publish),
+            "others_review": sum(1 for v in verdicts if v.publish and v.resemblances)}
 
 
 def measure(article_ids: list[int]) -> dict[str, Any]:
