@@ -23,6 +23,7 @@ from lxml import html as lxml_html
 from .bylines import Byline, clean_bylines
 from .dates import publication_date
 from .figures import ExtractedFigure, extract_figures, text_of
+from .headline import headline_of
 
 __all__ = ["Byline", "ExtractedFigure", "ExtractedPage", "NotAnArticle", "extract_page"]
 
@@ -67,7 +68,6 @@ _CHARSET = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", 
 _ANY_TAG = re.compile(r"<(?:!doctype|[a-z][a-z0-9-]*)[\s/>]", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _LANG = re.compile(r"([A-Za-z]{2})(?:[-_][A-Za-z0-9-]*)?")
-_TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " · ")
 _PRUNE = ["//figure", "//figcaption", "//footer", "//*[@role='contentinfo']"]
 
 
@@ -209,46 +209,6 @@ def _language(*candidates: str) -> str:
     return ""
 
 
-def _html_title(root: lxml_html.HtmlElement, site_name: str) -> str:
-    """The <h1> of the article, else <title> minus a trailing " - Site Name".
-
-    A lone <h1> that is the site's name or its logo (a masthead) loses to the <title> headline.
-    """
-    title_tag = " ".join("".join(root.xpath("//title[1]//text()")).split())
-    mastheads = []
-    for xpath in ("//article//h1", "//main//h1", "//h1"):
-        found = [(h, t or (h.xpath("string(.//img/@alt)") or "").strip()) for h, t in
-                 ((h, text_of(h)) for h in root.xpath(xpath))]
-        mastheads += [t for h, t in found if t and _is_masthead(h, t, site_name, title_tag)]
-        found = [(h, t) for h, t in found if t and t not in mastheads]
-        if found and (xpath != "//h1" or len(found) == 1):
-            return found[0][1]
-    # A masthead's text is the site's name even where the page declares none.
-    for name in filter(None, (site_name, *mastheads)):
-        for sep in _TITLE_SEPARATORS:
-            if title_tag.lower().endswith((sep + name).lower()):
-                return title_tag[: -len(sep + name)].strip()
-    return title_tag
-
-
-_MASTHEAD = re.compile(r"logo|brand|masthead|site-?title|site-?name|navbar|header__title", re.I)
-
-
-def _is_masthead(h1: lxml_html.HtmlElement, text: str, site_name: str, title_tag: str) -> bool:
-    words = text.casefold()
-    if site_name and words == site_name.casefold():
-        return True
-    for element in (h1, *h1.iterancestors()):
-        if element.tag in ("article", "main"):
-            break
-        if _MASTHEAD.search(f"{element.get('class') or ''} {element.get('id') or ''}"):
-            return True
-    if h1.xpath(".//img") and len(text) < 40:
-        return True  # a logo picture with its alt text or a short name
-    # The part of <title> after its separator is the site's name: "Story - Site" with <h1>Site</h1>.
-    return any(title_tag.casefold().endswith((sep + text).casefold()) for sep in _TITLE_SEPARATORS)
-
-
 # -- body -------------------------------------------------------------------------
 
 def _trafilatura(text: str) -> Any:
@@ -296,7 +256,7 @@ def extract_page(html: bytes | str, page_url: str | None = None) -> ExtractedPag
     publishers = [n for v in article("publisher") for n in _names(v)]
     site_name = _first(*publishers, og.get("og:site_name"), tags.get("og:site_name"))
     title = _first(*(n for v in article("headline") + article("name") for n in _names(v)),
-                   og.get("og:title"), tags.get("og:title"), _html_title(root, site_name),
+                   og.get("og:title"), tags.get("og:title"), headline_of(root, site_name),
                    getattr(doc, "title", None))
     declared_authors = [n for v in article("author") for n in _names(v)] or _names(tags.get("author")) \
         or [a.strip() for a in (getattr(doc, "author", None) or "").split(";") if a.strip()]
