@@ -19,23 +19,29 @@ from dataclasses import dataclass, field
 # Agencies and picture libraries whose names alone are a credit.
 AGENCIES = (r"Getty Images|AFP|AP|Associated Press|Reuters|EPA(?:-EFE)?|Shutterstock(?:\.com)?|Alamy"
             r"|Bloomberg|Sipa(?: USA)?|Anadolu(?: Agency)?|TASS|Xinhua|NurPhoto|SOPA Images"
-            r"|LightRocket|Pool|Redux|Polaris|ZUMA(?: Press| Wire)?|Imago|dpa|picture alliance"
-            r"|Keystone|ANSA|iStock(?:photo)?|Unsplash|Wikimedia Commons|Wikipedia")
+            r"|LightRocket|Pool|Redux|Polaris|ZUMA(?: Press| Wire)?|Imago(?: images)?|dpa|picture[- ]alliance"
+            r"|Keystone|ANSA|APA|KNA|ddp|epd(?:-Bild)?|iStock(?:photo)?|Unsplash|Pixabay|Pexels|Fotolia(?:\.com)?"
+            r"|Adobe ?Stock|stock\.adobe\.com|Depositphotos|123RF|Colourbox|Panthermedia|Westend61|Allsport"
+            r"|Flickr|Wikimedia Commons|Wikipedia")
 _AGENCY = re.compile(rf"(?:{AGENCIES})", re.IGNORECASE)
 _LABEL = re.compile(
     r"^\s*(?:(?:photo(?:graph)?s?|image|picture|video|footage|map|graphic|illustration|foto|fotos|bild"
-    r"|bildquelle|quelle|credits?|cr[ée]dits?|sources?|fuente|courtesy(?: of)?)\s*(?:by\b|:|\.\.\.|…)?"
+    r"|bildquelle|quelle|credits?|cr[ée]dits?|sources?|fuente|courtesy(?: of)?)\b\s*(?:by\b|:|\.\.\.|…)?"
     r"|©|\(c\)|copyright\b)\s*",
     re.IGNORECASE,
 )
-_LICENSE = re.compile(r"[\s|,;(]*\b(?:CC[- ](?:BY|0)(?:[- ](?:SA|NC|ND))*(?:[- ]\d\.\d)?|public domain)\b\)?",
+_LICENSE = re.compile(r"[\s|,;(]*(?:\b(?:Lizenz|Licen[cs]e)\s*:?\s*)?\b(?:CC0|CC[- ](?:BY|0)(?:[- ](?:SA|NC|ND))*(?:[- ]\d\.\d)?|public domain)\b\)?",
                       re.IGNORECASE)
 # "(Image: Getty Images) Getty": the bracketed credit, then the same name again as text.
 _BRACKETED_CREDIT = re.compile(r"^\((?P<credit>[^()]+)\)\s*\S.*$")
-_RESERVED = re.compile(r"[\s,.;]*(?:all rights reserved|alle rechte vorbehalten)\.?\s*$", re.IGNORECASE)
-_YEAR = re.compile(r"(?:^|[\s,])(?:19|20)\d\d(?=$|[\s,])")
+_RESERVED = re.compile(r"[\s,.;]*(?:all rights reserved|alle rechte vorbehalten|tous droits réservés"
+                       r"|todos los derechos reservados)\b.*$", re.IGNORECASE)
+_YEAR = re.compile(r"(?:^|[\s,])(?:\d{1,2}\.\d{1,2}\.)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?=$|[\s,.;])")
+_LEADING = re.compile(r"^(?:[\s,.:;–—-]+|by\s+)+", re.IGNORECASE)
 _TRAILING = re.compile(r"[\s.;,:|•-]+$")
-_SEPARATOR = re.compile(r"\s*(?:/|\||\u2044)\s*")
+_SEPARATOR = re.compile(r"\s*(?:/|\||\u2044|\s[–—-]\s)\s*")
+# A remark in brackets after a name: "(M)", "(Ausschnitt)", "(bearbeitet durch …)", "(Symbolbild)".
+_REMARK = re.compile(r"\s*\([^()]*\)\s*$")
 _AGENCY_FIRST = re.compile(rf"^(?P<agency>{AGENCIES})(?:\s+(?:Photo|Images?|Foto))?\s*(?:/|\bby\b)\s*(?P<rest>.+)$",
                            re.IGNORECASE)
 # A holder longer than this, or of more words, is prose: the line was a caption, not a credit.
@@ -52,20 +58,30 @@ class Credit:
     license: str = field(default="", compare=False)
 
 
-def parse_credit(credit_line: str) -> Credit:
-    """Split a credit line into the person who made the work and who holds its rights."""
+def parse_credit(credit_line: str, *, credit_element: bool = False) -> Credit:
+    """Split a credit line into the person who made the work and who holds its rights.
+
+    ``credit_element``: the line is the whole text of an element the page marks as the credit, so a
+    bare name there is a credit as much as one after "Photo:"."""
     text = " ".join((credit_line or "").replace("\u200b", "").split())
     license_match = _LICENSE.search(text)
-    license_text = license_match.group(0).strip(" |,;()") if license_match else ""
+    license_text = re.sub(r"^(?:Lizenz|Licen[cs]e)\s*:?\s*", "", license_match.group(0).strip(" |,;()"),
+                          flags=re.IGNORECASE) if license_match else ""
     text = (text[:license_match.start()] + " " + text[license_match.end():]).strip() if license_match else text
     bracketed = _BRACKETED_CREDIT.match(text)
     if bracketed and _LABEL.match(bracketed.group("credit")):
         text = bracketed.group("credit")
     text = _strip_brackets(text)
-    labelled = bool(_LABEL.match(text))
-    text = _LABEL.sub("", text, count=1)
+    if "©" in text[1:] and _LABEL.sub("", text[:text.index("©")]).strip():
+        text = text[text.index("©"):]  # "Picture 1 of 4 © Ann Lee": the credit is what the sign starts
+    labelled = bool(_LABEL.match(text)) or credit_element
+    while _LABEL.match(text) and _LABEL.sub("", text, count=1) != text:
+        text = _LABEL.sub("", text, count=1)  # "©Foto: X", "Bild: © X": every label in front
     text = _strip_brackets(_TRAILING.sub("", _RESERVED.sub("", text)))
-    text = _TRAILING.sub("", _YEAR.sub("", text)).strip() if _AGENCY.search(text) or labelled else text
+    while _REMARK.search(text) and _REMARK.sub("", text):
+        text = _TRAILING.sub("", _REMARK.sub("", text))
+    if _AGENCY.search(text) or labelled:
+        text = _LEADING.sub("", _TRAILING.sub("", _YEAR.sub("", text)).strip())
     by_label = bool(re.search(r"\bby\s", credit_line or "", re.IGNORECASE))
     for rule in (_agency_first, _via, _for_publication, _creator_and_holder, _agency_alone):
         credit = rule(text, by_label=by_label, labelled=labelled)
@@ -84,7 +100,10 @@ def _checked(credit: Credit, license_text: str) -> Credit:
 
 
 def _clean(name: str) -> str:
-    return _TRAILING.sub("", _strip_brackets(_LABEL.sub("", name.strip(), count=1))).strip()
+    name = _strip_brackets(_LABEL.sub("", name.strip(), count=1))
+    while _REMARK.search(name) and _REMARK.sub("", name):
+        name = _REMARK.sub("", name)
+    return _TRAILING.sub("", name).strip()
 
 
 def _is_name(name: str) -> bool:
@@ -103,10 +122,11 @@ def _agency_first(text: str, *, by_label: bool, labelled: bool) -> Credit | None
     match = _AGENCY_FIRST.match(text)
     if not match:
         return None
-    rest = _SEPARATOR.split(match.group("rest"))
-    if _AGENCY.fullmatch(rest[-1]):
-        return Credit(rest[0] if len(rest) > 1 else "", rest[-1], "agency first", "high")
-    return Credit(rest[0], match.group("agency"), "agency first", "high")
+    # "Getty Images/iStockphoto/Ann Lee", "AP Photo/Ann Lee": the first agency licenses it, the last
+    # name that is no agency made it.
+    rest = [p for p in _SEPARATOR.split(match.group("rest")) if p]
+    people = [p for p in rest if not _AGENCY.fullmatch(_REMARK.sub("", p))]
+    return Credit(people[-1] if people else "", match.group("agency"), "agency first", "high")
 
 
 def _via(text: str, *, by_label: bool, labelled: bool) -> Credit | None:

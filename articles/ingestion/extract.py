@@ -57,6 +57,9 @@ class ExtractedPage:
     source_organization: str = ""  # JSON-LD sourceOrganization / provider
     source_organization_url: str = ""
     rights_statement: str = ""  # dc.rights / dcterms.rights
+    copyright_meta: str = ""  # <meta name=copyright>
+    publisher_meta: str = ""  # <meta name=publisher> / dc.publisher
+    footer_copyright: str = ""  # "© 2021 Example Media" in the page's footer
     article_publisher: str = ""  # <meta property=article:publisher>
     originally_published_by: str = ""  # "Originally published by X" in the page
     originally_published_url: str = ""  # the link in that statement
@@ -308,6 +311,9 @@ def extract_page(html: bytes | str, page_url: str | None = None) -> ExtractedPag
         source_organization_url=resolve(_first(*map(_url, source_organizations))),
         rights_statement=_first(tags.get("dc.rights"), tags.get("dcterms.rights"), tags.get("dc.rights.rightsholder")),
         article_publisher=_first(og.get("article:publisher"), tags.get("article:publisher")),
+        copyright_meta=_first(tags.get("copyright"), tags.get("dcterms.rightsholder")),
+        publisher_meta=_first(tags.get("publisher"), tags.get("dc.publisher"), tags.get("dcterms.publisher")),
+        footer_copyright=footer_copyright(root),
         originally_published_by=statement_by,
         originally_published_url=resolve(statement_url),
         license=_first(*(_url(v) or _first(*_names(v)) for v in article("license")),
@@ -327,6 +333,20 @@ def _copied_works(values: list[Any]) -> list[Any]:
 
 _NOT_A_COPY = {"ScholarlyArticle", "MedicalScholarlyArticle", "Dataset", "Book", "Movie", "Product", "Report",
                "SoftwareSourceCode", "Thesis", "Legislation"}
+
+
+_COPYRIGHT_LINE = re.compile(r"(?:©|\(c\)|Copyright\b)[^©\n|]{2,100}", re.IGNORECASE)
+
+
+def footer_copyright(root: lxml_html.HtmlElement) -> str:
+    """The copyright line of the page's footer ("© 2021 Example Media GmbH"), else ""."""
+    footers = root.xpath("//footer | //*[@role='contentinfo'] | //*[contains(@class, 'footer') or "
+                         "contains(@id, 'footer') or contains(@class, 'copyright')]")
+    for footer in footers[-3:][::-1]:
+        match = _COPYRIGHT_LINE.search(text_of(footer))
+        if match:
+            return match.group(0).strip()
+    return ""
 
 
 def _alternates(root: lxml_html.HtmlElement) -> list[str]:

@@ -1,7 +1,8 @@
 """Who holds the rights in an ingested article, and where the page says so.
 
 In order: JSON-LD copyrightHolder, dc.rights, the original publisher of a syndicated copy (or an
-"originally published by" statement), JSON-LD publisher, article:publisher, the site's name. A
+"originally published by" statement), JSON-LD publisher, article:publisher, <meta name=copyright>,
+<meta name=publisher>, the site's name, the footer's copyright line. A
 syndicated copy's own publisher and site name are the portal's, never the holder of the original.
 """
 
@@ -32,6 +33,9 @@ def article_rights_holder(page: ExtractedPage, addresses: PageAddresses) -> tupl
         (page.originally_published_by, "originally published by"),
         ("" if copy else page.publisher, "JSON-LD publisher"),
         ("" if copy else _not_an_address(page.article_publisher), "article:publisher"),
+        ("" if copy or not page.copyright_meta else _statement_holder(page.copyright_meta), "meta copyright"),
+        ("" if copy else _not_an_address(page.publisher_meta), "meta publisher"),
         ("" if copy else page.site_name, "site name"),
+        ("" if copy or not page.footer_copyright else _statement_holder(page.footer_copyright), "footer ©"),
     )
     return next(((" ".join(name.split())[:300], where) for name, where in candidates if name and name.strip()), ("", ""))

@@ -16,6 +16,7 @@ from articles.fingerprints import fallback_lookup_key, fingerprint, sha256_hex, 
 from articles.ingestion.addresses import (PageAddresses, PrimarySource, Rejected, UnusableSourceUrl, page_addresses,
                                           resolve_primary_source)
 from articles.ingestion.extract import ExtractedFigure, ExtractedPage, extract_page
+from articles.ingestion.figures import CREDIT_ELEMENT
 from articles.ingestion.rights_holder import article_rights_holder
 from articles.models import Article, ArticleUrlKey, Asset, Creator, ProvenanceEvent, StayDownMatch
 from articles.publishing import GateRequest, GateVerdict, ask_gate, report_held
@@ -249,7 +250,7 @@ def _store_assets(article: Article, page: ExtractedPage, *, replace: bool) -> tu
         if key in kept:
             assets.append(kept[key])
             continue
-        credit = parse_credit(figure.credit_line)
+        credit = parse_credit(figure.credit_line, credit_element=figure.credit_origin == CREDIT_ELEMENT)
         holder = rights_holder_named(credit.holder)
         named = bool(credit.holder or credit.creator)
         asset = Asset.objects.create(

@@ -28,7 +28,12 @@ from tests.imagerights.pictures import photo_jpeg, with_iptc_xmp
     ("AP Photo/Di Ho", "Di Ho", "AP", "agency first", "high"),
     ("Reuters/Di Ho", "Di Ho", "Reuters", "agency first", "high"),
     ("(Image: Getty Images) Getty", "", "Getty Images", "agency alone", "high"),
-    ("Foto: Eva Berg | Flickr | CC BY 2.0", "Eva Berg", "Flickr", "creator/holder", "medium"),
+    ("Foto: Eva Berg | Flickr | CC BY 2.0", "Eva Berg", "Flickr", "creator/holder", "high"),
+    ("Foto: AdobeStock/Eva Berg", "Eva Berg", "AdobeStock", "agency first", "high"),
+    ("©Foto: Getty Images/iStockphoto/eva-berg (M)", "eva-berg", "Getty Images", "agency first", "high"),
+    ("Quelle: evaberg / Fotolia.com", "evaberg", "Fotolia.com", "creator/holder", "high"),
+    ("Foto: evaberg – stock.adobe.com", "evaberg", "stock.adobe.com", "creator/holder", "high"),
+    ("Bildquelle: EvaB22 (CC0) - (Symbolbild)", "", "EvaB22", "labelled name", "medium"),
     ("Source: Harbour Authority.", "", "Harbour Authority", "labelled name", "medium"),
     ("Map: Institute for the Study of Tides", "", "Institute for the Study of Tides", "labelled name", "medium"),
 ])
@@ -45,6 +50,12 @@ def test_credit_patterns(line, creator, holder, rule, confidence):
 def test_a_caption_without_a_credit_pattern_names_nobody(caption):
     credit = parse_credit(caption)
     assert (credit.creator, credit.holder) == ("", "")
+
+
+def test_a_bare_name_is_a_credit_only_in_an_element_marked_as_the_credit():
+    assert parse_credit("Eva Berg", credit_element=True).holder == "Eva Berg"
+    assert parse_credit("Eva Berg").holder == ""
+    assert parse_credit("Picture 1 of 4 © Eva Berg", credit_element=True).holder == "Eva Berg"
 
 
 def test_the_licence_is_read_beside_the_names():
@@ -114,7 +125,17 @@ def test_iptc_in_the_file_is_recorded_as_where_the_credit_came_from():
     ('<meta property="article:publisher" content="Harbour News Ltd">', None, "Harbour News Ltd", "article:publisher"),
     ('<meta property="article:publisher" content="https://www.facebook.com/harbournews">'
      '<meta property="og:site_name" content="Harbour News">', None, "Harbour News", "site name"),
+    ('<meta name="copyright" content="(c) 2018 - 2024 Tide Media GmbH">', None, "Tide Media GmbH", "meta copyright"),
+    ('<meta name="publisher" content="Harbour Verlag">', None, "Harbour Verlag", "meta publisher"),
 ])
 def test_the_article_rights_holder_and_where_it_was_read(head, jsonld, holder, where):
     article = ingest_page(html=news_page(head=head, jsonld=jsonld), source_url="https://harbour.example/news/q").article
     assert (article.rights_holder.name, article.rights_holder_source) == (holder, where)
+
+
+@pytest.mark.django_db
+def test_the_footers_copyright_line_is_the_last_resort():
+    page = news_page().replace(b"</article>", "</article><footer><p>Impressum · © Copyright 2019-2024 by "
+                                              "Harbour News Ltd | Privacy</p></footer>".encode())
+    article = ingest_page(html=page, source_url="https://harbour.example/news/q").article
+    assert (article.rights_holder.name, article.rights_holder_source) == ("Harbour News Ltd", "footer ©")
