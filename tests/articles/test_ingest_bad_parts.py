@@ -97,3 +97,16 @@ def test_ingest_error_names_the_reason():
     with pytest.raises(IngestError, match="URL is too long"):
         ingest_page(html=PAGE, source_url="https://harbour.example/" + "p" * 2100)
 
+
+
+def test_staff_see_the_rejected_parts_and_every_known_address_in_the_admin(client, django_user_model):
+    from django.urls import reverse
+
+    from tests.conftest import verified_login
+
+    verified_login(client, django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
+    article = ingest_page(html=PAGE, source_url="https://harbour.example/news/wall-rebuilt").article
+
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "URL is too long" in page
+    assert "https://harbour.example/news/wall-rebuilt" in page and "URL we were given" in page
