@@ -26,6 +26,10 @@ def _not_an_address(value: str) -> str:
 def article_rights_holder(page: ExtractedPage, addresses: PageAddresses) -> tuple[str, str]:
     """(name, where it was read), or ("", "")."""
     copy = addresses.syndicated
+    # The site's own marks (its name, its footer, its meta tags) name the page's publisher, which is the
+    # rights holder only when that page is the primary source: not a portal's copy, not a page of
+    # unknown origin (which may be a republication, ours included).
+    weak = copy or not addresses.primary.key
     candidates = (
         (page.copyright_holder, "JSON-LD copyrightHolder"),
         (_statement_holder(page.rights_statement) if page.rights_statement else "", "dc.rights"),
@@ -33,9 +37,9 @@ def article_rights_holder(page: ExtractedPage, addresses: PageAddresses) -> tupl
         (page.originally_published_by, "originally published by"),
         ("" if copy else page.publisher, "JSON-LD publisher"),
         ("" if copy else _not_an_address(page.article_publisher), "article:publisher"),
-        ("" if copy or not page.copyright_meta else _statement_holder(page.copyright_meta), "meta copyright"),
-        ("" if copy else _not_an_address(page.publisher_meta), "meta publisher"),
-        ("" if copy else page.site_name, "site name"),
-        ("" if copy or not page.footer_copyright else _statement_holder(page.footer_copyright), "footer ©"),
+        ("" if weak or not page.copyright_meta else _statement_holder(page.copyright_meta), "meta copyright"),
+        ("" if weak else _not_an_address(page.publisher_meta), "meta publisher"),
+        ("" if weak else page.site_name, "site name"),
+        ("" if weak or not page.footer_copyright else _statement_holder(page.footer_copyright), "footer ©"),
     )
     return next(((" ".join(name.split())[:300], where) for name, where in candidates if name and name.strip()), ("", ""))

@@ -139,3 +139,11 @@ def test_the_footers_copyright_line_is_the_last_resort():
                                               "Harbour News Ltd | Privacy</p></footer>".encode())
     article = ingest_page(html=page, source_url="https://harbour.example/news/q").article
     assert (article.rights_holder.name, article.rights_holder_source) == ("Harbour News Ltd", "footer ©")
+
+
+@pytest.mark.django_db
+def test_a_page_of_unknown_origin_does_not_make_its_sites_name_the_rights_holder():
+    page = news_page(head='<meta property="og:site_name" content="Some Aggregator">')
+    assert ingest_page(html=page, source_url=None).article.rights_holder is None
+    declared = news_page(jsonld={"@type": "NewsArticle", "headline": "H", "copyrightHolder": "Tide Media"})
+    assert ingest_page(html=declared, source_url=None).article.rights_holder.name == "Tide Media"
