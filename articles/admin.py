@@ -6,8 +6,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from articles.fingerprints import paragraph_overlap
-from articles.models import (Article, Asset, Creator, HeldArticle, ProvenanceEvent, RightsHolder, Source, SourceDomain,
-                             StayDownMatch)
+from articles.models import (Article, ArticleUrlKey, Asset, Creator, HeldArticle, ProvenanceEvent, RightsHolder, Source,
+                             SourceDomain, StayDownMatch)
 from articles.publishing import gate_review
 
 
@@ -56,9 +56,10 @@ ASSET_CONTENT_FIELDS = ["kind", "original_url", "url_key", "file_sha256"]
 class AssetInline(admin.StackedInline):
     model = Asset
     extra = 0
-    fields = ["position", "kind", "original_url", "url_key", "credit_line", "creator", "rights_holder", "license",
-              "display", "status", "withdrawn_at", "withdrawal_reference"]
-    readonly_fields = ["position", *ASSET_CONTENT_FIELDS, "status", "withdrawn_at", "withdrawal_reference"]
+    fields = ["position", "kind", "original_url", "url_key", "credit_line", "creator", "rights_holder", "credit_source",
+              "credit_confidence", "license", "display", "status", "withdrawn_at", "withdrawal_reference"]
+    readonly_fields = ["position", *ASSET_CONTENT_FIELDS, "status", "withdrawn_at", "withdrawal_reference",
+                       "credit_source", "credit_confidence"]
     autocomplete_fields = ["creator", "rights_holder"]
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -66,6 +67,19 @@ class AssetInline(admin.StackedInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # removing one is a withdrawal, which compliance records
+
+
+class ArticleUrlKeyInline(admin.TabularInline):
+    """Every address the article is known by: a notice naming any of them matches it."""
+
+    model = ArticleUrlKey
+    extra = 0
+    can_delete = False
+    fields = ["kind", "url", "key"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ProvenanceEventInline(admin.TabularInline):
@@ -91,8 +105,9 @@ class ArticleAdmin(admin.ModelAdmin):
     # Status and withdrawal facts change only through compliance services, which audit them.
     readonly_fields = [*ARTICLE_CONTENT_FIELDS, "status", "status_reason", "held_match", "withdrawn_at",
                        "withdrawal_reference", "lookup_key", "primary_source_key", "content_sha256", "published_at",
-                       "created_at", "updated_at"]
-    inlines = [AssetInline, ProvenanceEventInline]
+                       "created_at", "updated_at", "rights_holder_source", "original_published_from", "taken_from",
+                       "taken_from_url", "rejected_parts"]
+    inlines = [AssetInline, ArticleUrlKeyInline, ProvenanceEventInline]
 
     def has_add_permission(self, request) -> bool:
         return False  # articles enter through ingestion or import, which hash, fingerprint and ask the gate

@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -47,6 +47,11 @@ BANDS = NUM_PERM // BAND_ROWS
 PARAGRAPH_MIN_WORDS = 8
 MAX_PARAGRAPH_KEYS = 40
 MINHASH_SEED = 7
+TRIGRAM_WORDS = 3
+# A text of at most this many 5-word shingles (about 250 words: up to three paragraphs) also stores SHORT_TEXT_KEYS keys of
+# its least 3-word shingle hashes: bands alone rarely bring an edited short copy to its original.
+SHORT_TEXT_SHINGLES = 250
+SHORT_TEXT_KEYS = 8
 
 _WORD = re.compile(r"\w+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -55,10 +60,12 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 @dataclass(frozen=True, eq=False)
 class Fingerprint:
     """What the store keeps of a text (``keys``) and what verification compares (``shingles``:
-    its distinct shingle hashes, sorted)."""
+    its distinct 5-word shingle hashes, sorted; ``trigrams``: its distinct 3-word shingle hashes,
+    which survive word edits better: one word in ten changed keeps 73% of them, 59% of the 5-word)."""
 
     keys: tuple[int, ...]
     shingles: np.ndarray
+    trigrams: np.ndarray = field(default_factory=lambda: _NO_SHINGLES)
 
     @property
     def size(self) -> int:
@@ -91,32 +98,39 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SHIFT = np.uint64(32)
 
 
-def _windows(ids: np.ndarray, count: int) -> np.ndarray:
-    """One 32-bit hash per window of 5 word hashes: a polynomial over them, then mixed."""
+def _windows(ids: np.ndarray, count: int, width: int = SHINGLE_WORDS) -> np.ndarray:
+    """One 32-bit hash per window of ``width`` word hashes: a polynomial over them, then mixed."""
     acc = np.zeros(count, dtype=np.uint64)
-    for offset in range(min(SHINGLE_WORDS, len(ids))):
+    for offset in range(min(width, len(ids))):
         acc = acc * _MIX + ids[offset:offset + count] + np.uint64(offset + 1)
     return (acc * _MIX) >> _SHIFT
 
 
-def paragraph_shingles(text: str) -> list[np.ndarray]:
-    """The shingle hashes of each paragraph; a paragraph shorter than 5 words is one shingle.
+def _paragraph_words(text: str) -> list[list[str]]:
+    return [words for words in map(_WORD.findall, _PARAGRAPH_BREAK.split(
+        unicodedata.normalize("NFKC", text).casefold())) if words]
+
+
+def paragraph_shingles(text: str, width: int = SHINGLE_WORDS) -> list[np.ndarray]:
+    """The shingle hashes of each paragraph; a paragraph shorter than ``width`` words is one shingle.
 
     Computed over the whole text at once (numpy calls on tiny arrays cost more than their work),
     then cut at paragraph ends so that no shingle spans two paragraphs.
     """
-    paragraphs = [words for words in map(_WORD.findall, _PARAGRAPH_BREAK.split(
-        unicodedata.normalize("NFKC", text).casefold())) if words]
+    return _cut(_paragraph_words(text), width)
+
+
+def _cut(paragraphs: list[list[str]], width: int) -> list[np.ndarray]:
     if not paragraphs:
         return []
     ids = np.fromiter((_word_hash(w) for words in paragraphs for w in words), dtype=np.uint64)
-    hashes = _windows(ids, max(1, len(ids) - SHINGLE_WORDS + 1))
+    hashes = _windows(ids, max(1, len(ids) - width + 1), width)
     out, start = [], 0
     for words in paragraphs:
-        if len(words) >= SHINGLE_WORDS:
-            out.append(hashes[start:start + len(words) - SHINGLE_WORDS + 1])
+        if len(words) >= width:
+            out.append(hashes[start:start + len(words) - width + 1])
         else:
-            out.append(_windows(ids[start:start + len(words)], 1))
+            out.append(_windows(ids[start:start + len(words)], 1, width))
         start += len(words)
     return out
 
@@ -124,6 +138,12 @@ def paragraph_shingles(text: str) -> list[np.ndarray]:
 def shingle_set(text: str) -> np.ndarray:
     """The distinct shingle hashes of a text, sorted."""
     paragraphs = paragraph_shingles(text)
+    return np.unique(np.concatenate(paragraphs)) if paragraphs else _NO_SHINGLES
+
+
+def trigram_set(text: str) -> np.ndarray:
+    """The distinct 3-word shingle hashes of a text, sorted."""
+    paragraphs = paragraph_shingles(text, TRIGRAM_WORDS)
     return np.unique(np.concatenate(paragraphs)) if paragraphs else _NO_SHINGLES
 
 
@@ -137,10 +157,12 @@ def _keys(tag: int, rows: np.ndarray) -> list[int]:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    paragraphs = paragraph_shingles(text)
+    words = _paragraph_words(text)
+    paragraphs = _cut(words, SHINGLE_WORDS)
     if not paragraphs:
         return Fingerprint((), _NO_SHINGLES)
     unique = np.unique(np.concatenate(paragraphs))
+    trigrams = np.unique(np.concatenate(_cut(words, TRIGRAM_WORDS)))
     signature = _minhash(unique.tolist()).hashvalues[:BANDS * BAND_ROWS].reshape(BANDS, BAND_ROWS)
     bands = signature ^ (np.arange(BANDS, dtype=np.uint64) << _SHIFT)[:, None]  # band number in each key
     keys = _keys(0, bands)
@@ -148,7 +170,12 @@ def fingerprint(text: str) -> Fingerprint:
     minima = [p.min() for p in paragraphs if len(p) >= PARAGRAPH_MIN_WORDS - SHINGLE_WORDS + 1][:MAX_PARAGRAPH_KEYS]
     if minima:
         keys += _keys(1, np.array(minima, dtype=np.uint64)[:, None])
-    return Fingerprint(tuple(dict.fromkeys(keys)), unique)
+    if len(unique) <= SHORT_TEXT_SHINGLES:
+        # A short text has too few bands and paragraphs for an edited copy to meet it by chance:
+        # its least 3-word shingle hashes (a bottom-k sketch) are keys too, and an edited copy keeps
+        # most of them.
+        keys += _keys(2, trigrams[:SHORT_TEXT_KEYS][:, None])
+    return Fingerprint(tuple(dict.fromkeys(keys)), unique, trigrams)
 
 
 def resemblance(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:

@@ -50,7 +50,9 @@ def article_jsonld(article: Article, assets: list[Asset]) -> dict[str, Any]:
     if article.published_at:
         data["datePublished"] = article.published_at.isoformat()
     if article.primary_source_url:
-        data["isBasedOn"] = article.primary_source_url
+        # A syndicated copy: the original first, then the copy we took it from.
+        data["isBasedOn"] = ([article.primary_source_url, article.taken_from_url] if article.taken_from_url
+                             else article.primary_source_url)
     if article.translated_from:
         original: dict[str, Any] = {"@type": "NewsArticle", "inLanguage": article.translated_from}
         if article.primary_source_url:

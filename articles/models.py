@@ -100,6 +100,8 @@ class Creator(models.Model):
 
     name = models.CharField(max_length=300)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.AUTHOR)
+    affiliation = models.CharField(max_length=300, blank=True, default="", db_default="",
+                                   help_text="The organisation a byline names beside the person")
     rights_holder = models.ForeignKey(
         RightsHolder, null=True, blank=True, on_delete=models.SET_NULL, related_name="creators"
     )
@@ -138,9 +140,19 @@ class Article(models.Model):
     rights_holder = models.ForeignKey(
         RightsHolder, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
+    rights_holder_source = models.CharField(
+        max_length=60, blank=True, default="", db_default="", help_text="Where the page names its rights holder, e.g. JSON-LD copyrightHolder")
     basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.UNKNOWN)
     license = models.CharField(max_length=500, blank=True)
     credit_text = models.CharField(max_length=500, blank=True)
+    # A syndicated copy: the original is the primary source; this is where we took it from.
+    taken_from = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="taken_articles",
+        help_text="The site we took a syndicated copy from, when the original is elsewhere")
+    taken_from_url = models.URLField(max_length=2048, blank=True, default="", db_default="")
+    # Database defaults on the columns added here: benchmarks and loaders COPY articles and assets.
+    rejected_parts = models.JSONField(
+        default=list, db_default=models.Value([], output_field=models.JSONField()), blank=True, help_text="Parts of the page not accepted (an asset's address), with the reason")
 
     # The primary source, as given, as declared by the page, where fetching ended, normalised.
     primary_source_url_raw = models.URLField(max_length=2048, blank=True)
@@ -157,6 +169,8 @@ class Article(models.Model):
     translated_from = models.CharField(max_length=8, blank=True, help_text="ISO 639-1, 'und' if unknown")
     translation_engine = models.CharField(max_length=100, blank=True)
     original_published_at = models.DateTimeField(null=True, blank=True)
+    original_published_from = models.CharField(
+        max_length=20, blank=True, default="", db_default="", choices=[("declared", "Declared by the page"), ("url_path", "Date in the URL path")])
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
     status_reason = models.CharField(max_length=500, blank=True)
@@ -232,7 +246,23 @@ class Asset(models.Model):
     url_key = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of the normalised URL")
     file_sha256 = models.CharField(max_length=64, blank=True, db_index=True,
                                    help_text="SHA-256 of the file's bytes, when known")
+    class CreditSource(models.TextChoices):
+        NONE = "", "None"
+        CREDIT_ELEMENT = "credit_element", "Credit element on the page"
+        CAPTION_PATTERN = "caption_pattern", "Credit pattern in the caption"
+        IPTC_IN_FILE = "iptc_in_file", "IPTC/XMP in the file"
+        RECORD = "record", "Import record"
+
+    class Confidence(models.TextChoices):
+        NONE = "", "None"
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
+
     credit_line = models.CharField(max_length=1000, blank=True, help_text="Exactly as shown")
+    credit_source = models.CharField(max_length=20, choices=CreditSource.choices, blank=True, default="", db_default="",
+                                     help_text="Where the creator and rights holder were read")
+    credit_confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True, default="", db_default="")
     caption = models.TextField(blank=True)
     alt_text = models.CharField(max_length=1000, blank=True)
     creator = models.ForeignKey(Creator, null=True, blank=True, on_delete=models.SET_NULL, related_name="assets")
@@ -257,6 +287,31 @@ class Asset(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.LIVE
+
+
+class ArticleUrlKey(models.Model):
+    """Every address an article is known by (fetched, final, canonical, og:url, AMP/mobile, the
+    original of a syndicated copy), each with its lookup key, so a notice naming any of them matches."""
+
+    class Kind(models.TextChoices):
+        GIVEN = "given", "URL we were given"
+        FINAL = "final", "Where fetching ended"
+        CANONICAL = "canonical", "Declared canonical"
+        OG_URL = "og_url", "og:url"
+        ALTERNATE = "alternate", "AMP or mobile alternate"
+        ORIGINAL = "original", "Original of a syndicated copy"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="url_keys")
+    key = models.CharField(max_length=64, help_text="SHA-256 of the normalised URL")
+    url = models.URLField(max_length=2048, help_text="Normalised")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "key"], name="article_url_key_once")]
+        indexes = [models.Index(fields=["key"], name="article_url_key")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.url}"
 
 
 class ProvenanceEvent(AppendOnlyModel):

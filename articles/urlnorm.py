@@ -14,7 +14,6 @@ from functools import lru_cache
 from urllib.parse import SplitResult, unquote_plus, urlsplit, urlunsplit
 
 import idna
-from courlan.clean import TRACKERS_RE
 from url_normalize.generic_url_cleanup import generic_url_cleanup
 from url_normalize.normalize_fragment import normalize_fragment
 from url_normalize.normalize_host import normalize_host
@@ -34,23 +33,23 @@ CACHED_HOSTS = 1024
 
 ACCEPTED_SCHEMES = frozenset({"http", "https"})
 
-# Checked in addition to courlan's TRACKERS_RE so that these stay dropped even
-# if a courlan release narrows its pattern.
+# Only parameters that are tracking beyond doubt are dropped: ad-click identifiers, mail-campaign
+# identifiers and analytics campaign fields, which never choose what a page shows. Names such as id,
+# p, cid, uid, source, session, gallery or article can name the page itself on some site, so they are
+# kept (courlan's broad pattern, once used here, dropped several of them and made distinct articles
+# of such a site share one key).
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid",
-        "gclid",
-        "dclid",
-        "msclkid",
-        "yclid",
-        "mc_cid",
-        "mc_eid",
-        "igshid",
-        "_ga",
-        "_gl",
-        "ref_src",
+        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "ysclid", "twclid",
+        "ttclid", "li_fat_id", "epik", "mc_cid", "mc_eid", "igshid", "_ga", "_gl", "ref_src", "ref_url",
+        "xtor", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "vero_conv",
+        "pk_campaign", "pk_kwd", "pk_source", "pk_medium", "pk_content",
+        "mtm_campaign", "mtm_kwd", "mtm_source", "mtm_medium", "mtm_content", "mtm_cid", "mtm_group",
+        "mtm_placement", "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee",
     }
 )
+# Whole families of campaign fields (Google Analytics' utm_*, the Guardian-style itm_*).
+TRACKING_PREFIXES = ("utm_", "itm_")
 
 ALIAS_LABELS = ("www", "m", "amp", "mobile")
 
@@ -312,10 +311,7 @@ def _is_ip_address(host: str) -> bool:
 
 def _is_tracking(param: str) -> bool:
     name = unquote_plus(param.partition("=")[0]).lower()
-    # courlan's pattern is broad: besides real trackers it also matches names
-    # such as cid, uid, gallery, source and session. A site that identifies
-    # articles by one of those will see distinct articles share a key.
-    return name.startswith("utm_") or name in TRACKING_PARAMS or bool(TRACKERS_RE.search(name))
+    return name.startswith(TRACKING_PREFIXES) or name in TRACKING_PARAMS
 
 
 def _https_netloc(parts: SplitResult) -> str:

@@ -2,7 +2,8 @@
 
 Runs inside a Django worker (bench/common.py's worker_main). Article i has id i + 1; every tenth
 article (i % 10 == 9) is a German copy of the one before it, with the same primary source, so a
-notice naming that source matches two articles; every fifth article has a photo.
+notice naming that source matches two articles; every fifth article has a photo; every article is
+also known by an AMP address (articles_articleurlkey).
 """
 
 from __future__ import annotations
@@ -78,12 +79,14 @@ def load(synthetic: Synthetic, *, progress: bool) -> dict[str, Any]:
         copy_rows(cursor, "articles_article", _article_rows(synthetic, sources), total=synthetic.count,
                   unit="articles", progress=progress)
         copy_rows(cursor, "articles_asset", _asset_rows(synthetic), total=assets, unit="assets", progress=progress)
-        for table in ("articles_article", "articles_asset"):
+        copy_rows(cursor, "articles_articleurlkey", _alternate_rows(synthetic), total=synthetic.count,
+                  unit="addresses", progress=progress)
+        for table in ("articles_article", "articles_asset", "articles_articleurlkey"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         # As a table in service would be: statistics, hint bits and visibility map set, and no
         # checkpoint of the load left to write while the notices are timed.
         settled = time.perf_counter()
-        cursor.execute("VACUUM ANALYZE articles_article, articles_asset")
+        cursor.execute("VACUUM ANALYZE articles_article, articles_asset, articles_articleurlkey")
         cursor.execute("CHECKPOINT")
     return {"articles": synthetic.count, "assets": assets, "seconds": round(time.perf_counter() - started, 1),
             "vacuum_analyze_checkpoint_seconds": round(time.perf_counter() - settled, 1)}
@@ -121,7 +124,17 @@ def _article_rows(synthetic: Synthetic, sources: dict[str, int]) -> Iterator[dic
             "translated_from": "en" if copy else "", "translation_engine": "deepl" if copy else "",
             "status": "published", "content_sha256": hashlib.sha256(body.encode()).hexdigest(),
             "published_at": start + timedelta(minutes=7 * index), "created_at": now, "updated_at": now,
+            "rejected_parts": "[]",
         }
+
+
+def _alternate_rows(synthetic: Synthetic) -> Iterator[dict[str, Any]]:
+    """Each article is also known by an AMP address (a key table of 1M rows for the notice's lookups)."""
+    from articles.urlnorm import url_key
+
+    for index in range(synthetic.count):
+        url = synthetic.primary_url(synthetic.primary_of(index)).replace("https://", "https://amp.", 1)
+        yield {"id": index + 1, "article_id": index + 1, "key": url_key(url), "url": url, "kind": "alternate"}
 
 
 def _asset_rows(synthetic: Synthetic) -> Iterator[dict[str, Any]]:

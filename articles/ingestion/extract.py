@@ -20,9 +20,12 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
+from .bylines import Byline, clean_bylines
+from .dates import publication_date
 from .figures import ExtractedFigure, extract_figures, text_of
+from .headline import headline_of
 
-__all__ = ["ExtractedFigure", "ExtractedPage", "NotAnArticle", "extract_page"]
+__all__ = ["Byline", "ExtractedFigure", "ExtractedPage", "NotAnArticle", "extract_page"]
 
 
 class NotAnArticle(ValueError):
@@ -35,7 +38,7 @@ class ExtractedPage:
     body: str  # paragraphs joined by "\n\n"
     language: str  # ISO 639-1, lower case, "" if unknown
     authors: tuple[str, ...]
-    published: str  # as declared; trafilatura's fallback is YYYY-MM-DD
+    published: str  # as declared (trafilatura's fallback is YYYY-MM-DD), or YYYY-MM-DD from the URL path
     site_name: str
     canonical_url: str  # rel=canonical, og:url, JSON-LD url/mainEntityOfPage
     based_on_url: str  # JSON-LD isBasedOn / translationOfWork
@@ -44,6 +47,22 @@ class ExtractedPage:
     credit_text: str
     figures: tuple[ExtractedFigure, ...]
     content_sha256: str  # sha256 hex of body.encode("utf-8")
+    published_from: str = ""  # dates.DECLARED or dates.URL_PATH
+    bylines: tuple[Byline, ...] = ()  # the authors with the organisation beside each
+    canonical_link: str = ""  # <link rel=canonical> alone
+    og_url: str = ""
+    alternates: tuple[str, ...] = ()  # <link rel=amphtml>, mobile alternates
+    publisher: str = ""  # JSON-LD publisher's name
+    publisher_url: str = ""
+    source_organization: str = ""  # JSON-LD sourceOrganization / provider
+    source_organization_url: str = ""
+    rights_statement: str = ""  # dc.rights / dcterms.rights
+    copyright_meta: str = ""  # <meta name=copyright>
+    publisher_meta: str = ""  # <meta name=publisher> / dc.publisher
+    footer_copyright: str = ""  # "© 2021 Example Media" in the page's footer
+    article_publisher: str = ""  # <meta property=article:publisher>
+    originally_published_by: str = ""  # "Originally published by X" in the page
+    originally_published_url: str = ""  # the link in that statement
 
 
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting"}
@@ -52,7 +71,6 @@ _CHARSET = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", 
 _ANY_TAG = re.compile(r"<(?:!doctype|[a-z][a-z0-9-]*)[\s/>]", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _LANG = re.compile(r"([A-Za-z]{2})(?:[-_][A-Za-z0-9-]*)?")
-_TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " · ")
 _PRUNE = ["//figure", "//figcaption", "//footer", "//*[@role='contentinfo']"]
 
 
@@ -194,19 +212,6 @@ def _language(*candidates: str) -> str:
     return ""
 
 
-def _html_title(root: lxml_html.HtmlElement, site_name: str) -> str:
-    """The <h1> of the article, else <title> minus a trailing " - Site Name"."""
-    for xpath in ("//article//h1", "//main//h1", "//h1"):
-        found = [t for t in (text_of(h) for h in root.xpath(xpath)) if t]
-        if found and (xpath != "//h1" or len(found) == 1):
-            return found[0]
-    title = " ".join("".join(root.xpath("//title[1]//text()")).split())
-    for sep in _TITLE_SEPARATORS:
-        if site_name and title.lower().endswith((sep + site_name).lower()):
-            return title[: -len(sep + site_name)].strip()
-    return title
-
-
 # -- body -------------------------------------------------------------------------
 
 def _trafilatura(text: str) -> Any:
@@ -251,20 +256,35 @@ def extract_page(html: bytes | str, page_url: str | None = None) -> ExtractedPag
     def resolve(url: str) -> str:
         return urljoin(base, url) if url and base else url
 
-    site_name = _first(*(n for v in article("publisher") for n in _names(v)),
-                       og.get("og:site_name"), tags.get("og:site_name"))
+    publishers = [n for v in article("publisher") for n in _names(v)]
+    site_name = _first(*publishers, og.get("og:site_name"), tags.get("og:site_name"))
     title = _first(*(n for v in article("headline") + article("name") for n in _names(v)),
-                   og.get("og:title"), tags.get("og:title"), _html_title(root, site_name),
+                   og.get("og:title"), tags.get("og:title"), headline_of(root, site_name),
                    getattr(doc, "title", None))
-    authors = [n for v in article("author") for n in _names(v)] or _names(tags.get("author")) \
+    declared_authors = [n for v in article("author") for n in _names(v)] or _names(tags.get("author")) \
         or [a.strip() for a in (getattr(doc, "author", None) or "").split(";") if a.strip()]
-    authors_t = tuple(dict.fromkeys(authors))
+    # The publisher, the original's outlet or an author typed Organization is not a person who wrote it.
+    organisations = {n.casefold() for n in [site_name, *publishers] + _names(og.get("og:site_name"))
+                     + [n for v in article("sourceOrganization") + article("provider") for n in _names(v)]
+                     + [n for v in article("author") for a in (v if isinstance(v, list) else [v])
+                        if isinstance(a, dict) and "Organization" in str(a.get("@type")) for n in _names(a)] if n}
+    bylines = tuple(dict.fromkeys(b for a in declared_authors for b in clean_bylines(a)
+                                  if b.name.casefold() not in organisations))
+    authors_t = tuple(dict.fromkeys(b.name for b in bylines))
     body = _body((getattr(doc, "text", None) or "").splitlines(), title, authors_t) \
         or _body(_fallback_paragraphs(root), title, authors_t)
     if not title and not body:
         raise NotAnArticle("page has no title or body text")
     in_language = [str(v.get("alternateName") or v.get("name") or "") if isinstance(v, dict) else str(v)
                    for v in article("inLanguage")]
+    canonical_link = resolve(_link(root, "canonical"))
+    og_url = resolve(_first(og.get("og:url"), tags.get("og:url")))
+    source_organizations = article("sourceOrganization") + article("provider")
+    statement_by, statement_url = originally_published(root)
+    published, published_from = publication_date(
+        [*article("datePublished"), og.get("article:published_time"), tags.get("article:published_time"),
+         getattr(doc, "date", None)],
+        [u for u in (canonical_link, og_url, page_url or "") if u])
     return ExtractedPage(
         title=title,
         body=body,
@@ -272,18 +292,93 @@ def extract_page(html: bytes | str, page_url: str | None = None) -> ExtractedPag
                            root.get("lang", ""), tags.get("content-language", ""),
                            getattr(doc, "language", None) or ""),
         authors=authors_t,
-        published=_first(*article("datePublished"), og.get("article:published_time"),
-                         tags.get("article:published_time"), getattr(doc, "date", None)),
+        published=published,
+        published_from=published_from,
+        bylines=bylines,
         site_name=site_name,
-        canonical_url=resolve(_first(_link(root, "canonical"), og.get("og:url"), tags.get("og:url"),
-                                     *map(_url, article("url") + article("mainEntityOfPage")))),
-        based_on_url=resolve(_first(*map(_url, article("isBasedOn") + article("translationOfWork")
+        canonical_url=_first(canonical_link, og_url,
+                             resolve(_first(*map(_url, article("url") + article("mainEntityOfPage"))))),
+        canonical_link=canonical_link,
+        og_url=og_url,
+        alternates=tuple(dict.fromkeys(resolve(u) for u in _alternates(root) if u)),
+        based_on_url=resolve(_first(*map(_url, _copied_works(article("isBasedOn")) + article("translationOfWork")
                                          + article("isBasedOnUrl")))),
         copyright_holder="; ".join(dict.fromkeys(n for v in article("copyrightHolder")[:1]
                                                  for n in _names(v))),
+        publisher=_first(*publishers),
+        publisher_url=resolve(_first(*map(_url, article("publisher")))),
+        source_organization=_first(*(n for v in source_organizations for n in _names(v))),
+        source_organization_url=resolve(_first(*map(_url, source_organizations))),
+        rights_statement=_first(tags.get("dc.rights"), tags.get("dcterms.rights"), tags.get("dc.rights.rightsholder")),
+        article_publisher=_first(og.get("article:publisher"), tags.get("article:publisher")),
+        copyright_meta=_first(tags.get("copyright"), tags.get("dcterms.rightsholder")),
+        publisher_meta=_first(tags.get("publisher"), tags.get("dc.publisher"), tags.get("dcterms.publisher")),
+        footer_copyright=footer_copyright(root),
+        originally_published_by=statement_by,
+        originally_published_url=resolve(statement_url),
         license=_first(*(_url(v) or _first(*_names(v)) for v in article("license")),
                        resolve(_link(root, "license"))),
         credit_text=_first(*(n for v in article("creditText") for n in _names(v))),
         figures=extract_figures(root, base),
         content_sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
     )
+
+
+def _copied_works(values: list[Any]) -> list[Any]:
+    """isBasedOn values that can be another copy of the article: not a study, a data set or a book it cites."""
+    flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
+    return [v for v in flat if not isinstance(v, dict) or not _NOT_A_COPY & {
+        str(t).rsplit("/", 1)[-1] for t in (v.get("@type") if isinstance(v.get("@type"), list) else [v.get("@type")])}]
+
+
+_NOT_A_COPY = {"ScholarlyArticle", "MedicalScholarlyArticle", "Dataset", "Book", "Movie", "Product", "Report",
+               "SoftwareSourceCode", "Thesis", "Legislation"}
+
+
+_COPYRIGHT_LINE = re.compile(r"(?:©|\(c\)|Copyright\b)[^©\n|]{2,100}", re.IGNORECASE)
+
+
+def footer_copyright(root: lxml_html.HtmlElement) -> str:
+    """The copyright line of the page's footer ("© 2021 Example Media GmbH"), else ""."""
+    footers = root.xpath("//footer | //*[@role='contentinfo'] | //*[contains(@class, 'footer') or "
+                         "contains(@id, 'footer') or contains(@class, 'copyright')]")
+    for footer in footers[-3:][::-1]:
+        match = _COPYRIGHT_LINE.search(text_of(footer))
+        if match:
+            return match.group(0).strip()
+    return ""
+
+
+def _alternates(root: lxml_html.HtmlElement) -> list[str]:
+    """The page's AMP and mobile copies: <link rel=amphtml>, <link rel=alternate media=...>."""
+    found = []
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if href and ("amphtml" in rel or ("alternate" in rel and link.get("media") and not link.get("hreflang")
+                                          and not link.get("type"))):
+            found.append(href)
+    return found
+
+
+_ORIGINALLY = re.compile(
+    r"\b(?:originally|first)\s+(?:published|appeared|posted)\s+(?:by|on|in|at)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z0-9][\w&.'’ -]{1,60}?)\s*(?=[.,;:()]|\s+(?:on|and|as|under|in)\s|$)",
+    re.IGNORECASE)
+
+
+def originally_published(root: lxml_html.HtmlElement) -> tuple[str, str]:
+    """("The Conversation", its link) from "This article was originally published by The Conversation"."""
+    for element in root.iter("p", "div", "em", "i", "span", "small", "footer", "aside"):
+        if len(element) > 20:
+            continue  # a container of the whole page, not the statement
+        text = text_of(element)
+        if len(text) > 400:
+            continue
+        match = _ORIGINALLY.search(text)
+        if match:
+            links = [a.get("href", "").strip() for a in element.iter("a") if a.get("href", "").strip()]
+            name_link = next((a.get("href", "").strip() for a in element.iter("a")
+                              if text_of(a) and text_of(a).casefold() in match.group("name").casefold()), "")
+            return match.group("name").strip(), name_link or (links[0] if links else "")
+    return "", ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone as dt_timezone
 
@@ -12,11 +13,17 @@ from django.utils.text import slugify
 
 from articles.credits import parse_credit
 from articles.fingerprints import fallback_lookup_key, fingerprint, sha256_hex, store_fingerprints
-from articles.ingestion.extract import ExtractedPage, extract_page
-from articles.models import Article, Asset, Creator, ProvenanceEvent, StayDownMatch
+from articles.ingestion.addresses import (PageAddresses, PrimarySource, Rejected, UnusableSourceUrl, page_addresses,
+                                          resolve_primary_source)
+from articles.ingestion.extract import ExtractedFigure, ExtractedPage, extract_page
+from articles.ingestion.figures import CREDIT_ELEMENT
+from articles.ingestion.rights_holder import article_rights_holder
+from articles.models import Article, ArticleUrlKey, Asset, Creator, ProvenanceEvent, StayDownMatch
 from articles.publishing import GateRequest, GateVerdict, ask_gate, report_held
-from articles.services.parties import creator_named, rights_holder_named, source_for_host_or_new
-from articles.urlnorm import host_of, normalise_url, url_key, validate_url
+from articles.services.parties import (creator_named, register_hosts, rights_holder_named, source_for_host_or_new)
+from articles.urlnorm import InvalidUrl, host_of, url_key, validate_url
+
+__all__ = ["IngestError", "IngestResult", "PrimarySource", "ingest_page", "resolve_primary_source"]
 
 UNDETERMINED_LANGUAGE = "und"
 ROLE_BY_KIND = {
@@ -28,17 +35,11 @@ ROLE_BY_KIND = {
 DISPLAY_BY_KIND = {Asset.Kind.VIDEO: Asset.Display.IFRAME, Asset.Kind.EMBED: Asset.Display.IFRAME}
 
 
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}|und")
+
+
 class IngestError(ValueError):
     """Input that cannot become an article; the message says why in one line."""
-
-
-@dataclass(frozen=True)
-class PrimarySource:
-    raw: str = ""
-    canonical: str = ""
-    final: str = ""
-    normalised: str = ""
-    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,30 +48,6 @@ class IngestResult:
     created: bool
     changed: bool
     verdict: GateVerdict | None
-
-
-def resolve_primary_source(*, given: str | None, declared: str, final: str | None) -> PrimarySource:
-    """Keep all spellings; the key comes from the declared canonical when it is on the same site.
-
-    A page may declare a canonical elsewhere (a syndication partner, the homepage by mistake);
-    only a canonical on the fetched site is trusted over where fetching ended.
-    """
-    if not given:
-        return PrimarySource()
-    try:
-        raw = validate_url(given)
-        final_url = validate_url(final) if final else raw
-    except ValueError as exc:
-        raise IngestError(f"source URL is not usable: {exc}") from None
-    chosen = final_url
-    if declared:
-        try:
-            if host_of(declared).removeprefix("www.") == host_of(final_url).removeprefix("www."):
-                chosen = declared
-        except ValueError:
-            declared = ""
-    return PrimarySource(raw=raw, canonical=declared, final=final_url,
-                         normalised=normalise_url(chosen), key=url_key(chosen))
 
 
 def _unique_slug(title: str, key: str, wanted: str = "") -> str:
@@ -109,22 +86,29 @@ def ingest_page(
     guessed from the page.
     """
     raw_bytes = html.encode("utf-8") if isinstance(html, str) else html
+    if translated_from and not _LANGUAGE_CODE.fullmatch(translated_from):
+        raise IngestError(f"translated-from must be an ISO 639-1 code or 'und', not {translated_from[:20]!r}")
     try:
         page = extract_page(raw_bytes, page_url=source_url)
-    except ValueError as exc:
+        addresses = page_addresses(page, given=source_url, final=final_url)
+    except (ValueError, UnusableSourceUrl) as exc:
         raise IngestError(str(exc)) from None
-    primary = resolve_primary_source(given=source_url, declared=page.canonical_url, final=final_url)
     with transaction.atomic():
-        return _store(page, primary, raw_bytes, translated_from, translation_engine, basis, slug, actor)
+        return _store(page, addresses, raw_bytes, translated_from, translation_engine[:100], basis, slug, actor)
 
 
-def _store(page: ExtractedPage, primary: PrimarySource, raw_bytes: bytes, translated_from: str,
+def _store(page: ExtractedPage, addresses: PageAddresses, raw_bytes: bytes, translated_from: str,
            translation_engine: str, basis: str, slug: str, actor: str) -> IngestResult:
-    source = (
-        source_for_host_or_new(host_of(primary.normalised), name=page.site_name,
-                               language=translated_from or page.language)
-        if primary.key else None
-    )
+    primary = addresses.primary
+    source = taken_from = None
+    if primary.key:
+        site_name = "" if addresses.syndicated else page.site_name
+        source = source_for_host_or_new(host_of(primary.normalised), name=addresses.original_publisher or site_name,
+                                        language=translated_from or page.language)
+        if addresses.syndicated:
+            taken_from = source_for_host_or_new(host_of(addresses.taken_from_url), name=page.site_name)
+        register_hosts(source, [primary.normalised])
+        register_hosts(taken_from or source, [a.url for a in addresses.known if a.kind != "original"])
     language = page.language or "en"
     key = primary.key or fallback_lookup_key(
         source=source.slug if source else "", title=page.title, body=page.body)
@@ -140,7 +124,11 @@ def _store(page: ExtractedPage, primary: PrimarySource, raw_bytes: bytes, transl
     article.basis = basis
     article.license = page.license[:500]
     article.credit_text = page.credit_text[:500]
-    article.rights_holder = rights_holder_named(page.copyright_holder)
+    holder_name, holder_source = article_rights_holder(page, addresses)
+    article.rights_holder = rights_holder_named(holder_name)
+    article.rights_holder_source = holder_source if holder_name else ""
+    article.taken_from = taken_from
+    article.taken_from_url = addresses.taken_from_url
     article.primary_source_url_raw = primary.raw
     article.primary_source_url_canonical = primary.canonical
     article.primary_source_url_final = primary.final
@@ -149,13 +137,19 @@ def _store(page: ExtractedPage, primary: PrimarySource, raw_bytes: bytes, transl
     article.translated_from = translated_from
     article.translation_engine = translation_engine
     article.original_published_at = _published_time(page.published)
+    article.original_published_from = page.published_from if article.original_published_at else ""
     article.content_sha256 = page.content_sha256
     if not existing:
         article.slug = _unique_slug(page.title, key, slug)
         article.status = Article.Status.HELD  # until the publish gate answers, below
     article.save()
-    article.creators.set(filter(None, (creator_named(name, Creator.Role.AUTHOR) for name in page.authors)))
-    assets = _store_assets(article, page, replace=bool(existing))
+    assets, rejected = _store_assets(article, page, replace=bool(existing))
+    article.rejected_parts = [{"part": r.what, "url": r.url, "reason": r.reason}
+                              for r in (*addresses.rejected, *rejected)]
+    article.save(update_fields=["rejected_parts"])
+    article.creators.set(filter(None, (creator_named(b.name, Creator.Role.AUTHOR, affiliation=b.affiliation)
+                                       for b in page.bylines)))
+    _store_addresses(article, addresses)
 
     html_hash = sha256_hex(raw_bytes)
     events = []
@@ -166,10 +160,16 @@ def _store(page: ExtractedPage, primary: PrimarySource, raw_bytes: bytes, transl
     else:
         events.append(ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.FETCHED, actor=actor,
                                       occurred_at=now, output_sha256=html_hash,
-                                      detail={"url": primary.raw or None, "primary_source": primary.raw or "unknown"}))
+                                      detail={"url": primary.raw or None,
+                                              "primary_source": primary.normalised if addresses.syndicated
+                                              else primary.raw or "unknown",
+                                              **({"taken_from": addresses.taken_from_url,
+                                                  "original_declared_by": addresses.original_declared_by}
+                                                 if addresses.syndicated else {})}))
     events.append(ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.EXTRACTED, actor=actor, occurred_at=now,
                                   input_sha256=html_hash, output_sha256=page.content_sha256,
-                                  detail={"assets": len(assets), "canonical_url": primary.canonical or None}))
+                                  detail={"assets": len(assets), "canonical_url": primary.canonical or None,
+                                          **({"rejected": article.rejected_parts} if article.rejected_parts else {})}))
     if translated_from:
         events.append(ProvenanceEvent(
             article=article, kind=ProvenanceEvent.Kind.TRANSLATED, actor=f"engine:{translation_engine or 'unknown'}",
@@ -217,18 +217,42 @@ def _apply_verdict(article: Article, verdict: GateVerdict, *, first_time: bool, 
                             detail={"reason": verdict.reason, "evidence": verdict.evidence})]
 
 
-def _store_assets(article: Article, page: ExtractedPage, *, replace: bool) -> list[Asset]:
-    """Assets are matched by URL key, so re-ingesting keeps their ids, credits and status."""
+def _store_addresses(article: Article, addresses: PageAddresses) -> None:
+    """Every known address of the article with its key; the set is replaced on each ingestion."""
+    ArticleUrlKey.objects.filter(article=article).exclude(key__in=[a.key for a in addresses.known]).delete()
+    ArticleUrlKey.objects.bulk_create(
+        [ArticleUrlKey(article=article, key=a.key, url=a.url, kind=a.kind) for a in addresses.known],
+        ignore_conflicts=True)
+
+
+def _asset_key(figure: ExtractedFigure) -> tuple[str, Rejected | None]:
+    what = f"{figure.kind} {figure.position + 1}"
+    if figure.rejected:
+        return "", Rejected(what, figure.url[:200], figure.rejected)
+    try:
+        return url_key(validate_url(figure.url)), None
+    except InvalidUrl as exc:
+        shown = figure.url if len(figure.url) <= 200 else figure.url[:200] + "…"
+        return "", Rejected(what, shown, str(exc))
+
+
+def _store_assets(article: Article, page: ExtractedPage, *, replace: bool) -> tuple[list[Asset], list[Rejected]]:
+    """Assets are matched by URL key, so re-ingesting keeps their ids, credits and status. A figure whose
+    address cannot be accepted is rejected with its reason; the others are stored."""
     kept = {a.url_key: a for a in article.assets.all()} if replace else {}
     next_position = max((a.position for a in kept.values()), default=-1) + 1
-    assets = []
+    assets, rejected = [], []
     for figure in page.figures:
-        key = url_key(figure.url)
+        key, refusal = _asset_key(figure)
+        if refusal:
+            rejected.append(refusal)
+            continue
         if key in kept:
             assets.append(kept[key])
             continue
-        credit = parse_credit(figure.credit_line)
+        credit = parse_credit(figure.credit_line, credit_element=figure.credit_origin == CREDIT_ELEMENT)
         holder = rights_holder_named(credit.holder)
+        named = bool(credit.holder or credit.creator)
         asset = Asset.objects.create(
             article=article,
             position=next_position,
@@ -236,12 +260,16 @@ def _store_assets(article: Article, page: ExtractedPage, *, replace: bool) -> li
             original_url=figure.url,
             url_key=key,
             credit_line=figure.credit_line[:1000],
+            credit_source=figure.credit_origin if named else "",
+            credit_confidence=credit.confidence if named else "",
             caption=figure.caption,
             alt_text=figure.alt[:1000],
+            license=credit.license[:500],
             creator=creator_named(credit.creator, ROLE_BY_KIND[figure.kind], holder),
             rights_holder=holder,
             display=DISPLAY_BY_KIND.get(figure.kind, Asset.Display.HOTLINKED),
         )
         assets.append(asset)
+        kept[key] = asset  # one picture shown twice on the page is one asset
         next_position += 1
-    return assets
+    return assets, rejected

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.utils.text import slugify
 
+from articles.ingestion.addresses import site_of
 from articles.models import Creator, RightsHolder, Source, SourceDomain
-from articles.urlnorm import bare_host, host_aliases
+from articles.urlnorm import bare_host, host_aliases, host_of
 
 
 def source_for_host(host: str) -> Source | None:
@@ -25,23 +26,32 @@ def source_for_host_or_new(host: str, *, name: str = "", language: str = "") -> 
     bare = bare_host(host)
     source, _ = Source.objects.get_or_create(
         slug=slugify(bare)[:200] or "source",
-        defaults={"name": name or bare, "homepage": f"https://{bare}/", "language": language},
+        defaults={"name": (name or bare)[:200], "homepage": f"https://{bare}/", "language": language},
     )
     SourceDomain.objects.get_or_create(host=bare, defaults={"source": source})
     return source
 
 
+def register_hosts(source: Source, urls: list[str]) -> None:
+    """The hosts an article of *source* is known under belong to it (unless another source has them),
+    so a notice for the whole domain of its canonical or AMP address reaches it."""
+    hosts = {bare_host(host_of(url)) for url in urls} | {site_of(url) for url in urls}
+    for host in sorted(hosts):
+        SourceDomain.objects.get_or_create(host=host, defaults={"source": source})
+
+
 def rights_holder_named(name: str) -> RightsHolder | None:
-    name = name.strip()
+    name = " ".join(name.split())[:300]
     if not name:
         return None
     holder, _ = RightsHolder.objects.get_or_create(name=name)
     return holder
 
 
-def creator_named(name: str, role: str, holder: RightsHolder | None = None) -> Creator | None:
-    name = name.strip()
+def creator_named(name: str, role: str, holder: RightsHolder | None = None, *, affiliation: str = "") -> Creator | None:
+    name = " ".join(name.split())[:300]
     if not name:
         return None
-    creator, _ = Creator.objects.get_or_create(name=name, role=role, defaults={"rights_holder": holder})
+    creator, _ = Creator.objects.get_or_create(
+        name=name, role=role, defaults={"rights_holder": holder, "affiliation": affiliation[:300]})
     return creator

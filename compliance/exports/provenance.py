@@ -26,7 +26,7 @@ STATUSES = sorted(set(Article.Status.values) | set(Asset.Status.values))
 COLUMNS = ["record", "article_id", "asset_id", "our_url", "title", "language", "content_url", "primary_source_url",
            "source", "authors", "rights_holder", "credit", "license", "basis", "display", "translated_from",
            "translation_engine", "status", "published_at", "original_published_at", "withdrawn_at",
-           "withdrawal_reference", "notices", "decisions", "claimants"]
+           "withdrawal_reference", "notices", "decisions", "claimants", "taken_from"]
 # Free text that may come from outside (sources, claimants, page markup): neutralised in CSV.
 TEXT_COLUMNS = [c for c in COLUMNS if c not in {"record", "article_id", "asset_id", "published_at",
                                                 "original_published_at", "withdrawn_at"}]
@@ -201,6 +201,7 @@ class ProvenanceRow:
     notices: list[NoticeRef] = field(default_factory=list)
     decisions: list[DecisionRef] = field(default_factory=list)
     readings: list[ReadingRef] = field(default_factory=list)
+    taken_from: str = ""  # a syndicated copy: the page we took it from; the primary source is the original
 
     def flat(self) -> dict[str, str | int | None]:
         """One CSV line's cells (lists joined by '; ' in code-point order, as COPY's COLLATE "C" does)."""
@@ -230,7 +231,7 @@ def iter_rows(filters: ExportFilter, *, personal_data: bool) -> Iterator[Provena
     for chunk in _chunks(filters.article_rows().values(
             "id", "slug", "title", "language", "primary_source_url", "source__name", "rights_holder__name",
             "credit_text", "license", "basis", "translated_from", "translation_engine", "status", "published_at",
-            "original_published_at", "withdrawn_at", "withdrawal_reference")):
+            "original_published_at", "withdrawn_at", "withdrawal_reference", "taken_from_url")):
         ids = [a["id"] for a in chunk]
         authors = _authors(ids)
         notices, decisions = _affecting(Q(article_id__in=ids, asset__isnull=True), "article_id", personal_data)
@@ -241,12 +242,12 @@ def iter_rows(filters: ExportFilter, *, personal_data: bool) -> Iterator[Provena
                 a["rights_holder__name"] or "", a["credit_text"], a["license"], a["basis"], "",
                 a["translated_from"], a["translation_engine"], a["status"], a["published_at"],
                 a["original_published_at"], a["withdrawn_at"], a["withdrawal_reference"],
-                notices.get(a["id"], []), decisions.get(a["id"], []))
+                notices.get(a["id"], []), decisions.get(a["id"], []), taken_from=a["taken_from_url"])
     for chunk in _chunks(filters.asset_rows().values(
             "id", "article_id", "article__slug", "article__title", "article__language", "original_url",
             "article__primary_source_url", "article__source__name", "creator__name", "rights_holder__name",
             "credit_line", "license", "display", "status", "article__published_at", "withdrawn_at",
-            "withdrawal_reference")):
+            "withdrawal_reference", "article__taken_from_url")):
         notices, decisions = _affecting(Q(asset_id__in=[s["id"] for s in chunk]), "asset_id", personal_data)
         readings = _readings([s["id"] for s in chunk])
         for s in chunk:
@@ -256,7 +257,8 @@ def iter_rows(filters: ExportFilter, *, personal_data: bool) -> Iterator[Provena
                 s["article__source__name"] or "", [s["creator__name"]] if s["creator__name"] else [],
                 s["rights_holder__name"] or "", s["credit_line"], s["license"], "", s["display"], "", "",
                 s["status"], s["article__published_at"], None, s["withdrawn_at"], s["withdrawal_reference"],
-                notices.get(s["id"], []), decisions.get(s["id"], []), readings.get(s["id"], []))
+                notices.get(s["id"], []), decisions.get(s["id"], []), readings.get(s["id"], []),
+                taken_from=s["article__taken_from_url"])
 
 
 def _readings(asset_ids: list[int]) -> dict[int, list[ReadingRef]]:

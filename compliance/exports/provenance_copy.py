@@ -93,7 +93,7 @@ def article_select(filters: ExportFilter, personal_data: bool) -> tuple[str, lis
                a.credit_text AS credit, a.license, a.basis, NULL::text AS display, a.translated_from,
                a.translation_engine, a.status, {ts('a.published_at')} AS published_at,
                {ts('a.original_published_at')} AS original_published_at, {ts('a.withdrawn_at')} AS withdrawn_at,
-               a.withdrawal_reference, nt.notices, dc.decisions, cl.claimants
+               a.withdrawal_reference, nt.notices, dc.decisions, cl.claimants, a.taken_from_url AS taken_from
         FROM {_T[Article]} a
         LEFT JOIN {_T[Source]} s ON s.id = a.source_id
         LEFT JOIN {_T[RightsHolder]} rh ON rh.id = a.rights_holder_id
@@ -111,7 +111,8 @@ def asset_select(filters: ExportFilter, personal_data: bool) -> tuple[str, list]
                c.name AS authors, rh.name AS rights_holder, x.credit_line AS credit, x.license, NULL::text AS basis,
                x.display, NULL::text AS translated_from, NULL::text AS translation_engine, x.status,
                {ts('a.published_at')} AS published_at, NULL::text AS original_published_at,
-               {ts('x.withdrawn_at')} AS withdrawn_at, x.withdrawal_reference, nt.notices, dc.decisions, cl.claimants
+               {ts('x.withdrawn_at')} AS withdrawn_at, x.withdrawal_reference, nt.notices, dc.decisions, cl.claimants,
+               a.taken_from_url AS taken_from
         FROM {_T[Asset]} x JOIN {_T[Article]} a ON a.id = x.article_id
         LEFT JOIN {_T[Source]} s ON s.id = a.source_id
         LEFT JOIN {_T[Creator]} c ON c.id = x.creator_id

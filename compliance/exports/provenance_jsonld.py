@@ -59,7 +59,8 @@ def row_node(row: ProvenanceRow) -> dict[str, Any]:
     }
     original = row.content_url if is_asset else row.primary_source_url
     if original:
-        node["prov:wasDerivedFrom"] = {"@id": original}
+        # A syndicated copy was derived from the page we took it from; its primary source is the original.
+        node["prov:wasDerivedFrom"] = {"@id": row.taken_from if row.taken_from and not is_asset else original}
         node["prov:hadPrimarySource"] = {"@id": original}
         node["schema:isBasedOn"] = {"@id": original}
     if is_asset:

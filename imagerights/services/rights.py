@@ -79,7 +79,12 @@ def apply_value(asset: Asset, *, field: str, value: str, witness: str, actor: st
     else:
         asset.creator = creator_named(value, _ROLE_BY_KIND.get(asset.kind, Creator.Role.PHOTOGRAPHER),
                                       asset.rights_holder)
-    asset.save(update_fields=[field])
+    fields = [field]
+    if witness == Witness.IPTC_XMP:
+        # The file's own metadata now decides; a person still sees the page's credit line beside it.
+        asset.credit_source, asset.credit_confidence = Asset.CreditSource.IPTC_IN_FILE, Asset.Confidence.HIGH
+        fields += ["credit_source", "credit_confidence"]
+    asset.save(update_fields=fields)
     ProvenanceEvent.objects.create(
         article_id=asset.article_id, asset=asset, kind=ProvenanceEvent.Kind.EDITED, actor=actor, occurred_at=now,
         detail={"reason": "rights read from the file", "field": field, "from": current.name if current else None,

@@ -191,10 +191,11 @@ def test_relative_urls_resolved_against_page_url() -> None:
     assert "Caption text" not in result.body
 
 
-def test_no_date_guessed_from_page_url_or_text() -> None:
+def test_no_date_guessed_from_text_and_the_url_path_date_is_marked_as_such() -> None:
     body = "<p>Written on May 16, 2022 in Kharkiv.</p>" + BODY
     result = extract_page(page("", body), page_url="https://agg.example/2022/05/16/story.html")
-    assert result.published == ""
+    assert (result.published, result.published_from) == ("2022-05-16", "url_path")
+    assert extract_page(page("", body), page_url="https://agg.example/story.html").published == ""
 
 
 def test_figure_kinds_and_credit_element() -> None:
@@ -209,7 +210,7 @@ def test_figure_kinds_and_credit_element() -> None:
     figs = extract_page(page("", body), page_url="https://agg.example/a/").figures
     assert [f.kind for f in figs] == ["video", "video", "embed", "photo"]
     assert figs[0].url == "https://agg.example/a/clip.mp4"
-    assert figs[0].credit_line == "Clip"  # no credit phrase: whole caption
+    assert (figs[0].caption, figs[0].credit_line) == ("Clip", "")  # no credit phrase: only a caption
     assert figs[1].credit_line == figs[1].caption == ""
     assert figs[3].credit_line == "AP Photo/Evgeniy Maloletka"
     assert [f.position for f in figs] == [0, 1, 2, 3]
@@ -251,7 +252,9 @@ def test_body_falls_back_to_article_paragraphs(monkeypatch: pytest.MonkeyPatch) 
     ("Ruins in Kharkiv. © Origin Media 2022", "© Origin Media 2022"),
     ("Ruins in Kharkiv. John Moore/Getty Images", "John Moore/Getty Images"),
     ("Video of troops. Source: Ministry of Defence of Ukraine.", "Source: Ministry of Defence of Ukraine."),
-    ("A photo by the river at dawn", "A photo by the river at dawn"),
+    ("A photo by the river at dawn", ""),
+    ("The flag is yellow/green", ""),
+    ("Leaders meet in Brussels (Reuters)", "(Reuters)"),
     ("Map: ISW. Photo by Ann Lee", "Photo by Ann Lee"),
 ])
 def test_find_credit(caption: str, credit: str) -> None:

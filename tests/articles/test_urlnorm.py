@@ -26,8 +26,9 @@ CORPUS_URL = (
     "index.html?utm_source=twitter&fbclid=IwAR0abc#comments"
 )
 
-# Keys that neither courlan's pattern nor our list treat as tracking.
-CONTENT_KEYS = ["id", "page", "q", "s", "article", "section", "p", "lang", "year"]
+# Keys that are not tracking: some sites name their pages by them.
+CONTENT_KEYS = ["id", "page", "q", "s", "article", "section", "p", "lang", "year", "cid", "uid", "source", "session",
+                "gallery", "ref", "campaign"]
 UNRESERVED = string.ascii_letters + string.digits + "-._~"
 
 
@@ -48,8 +49,7 @@ def test_tracking_parameters_are_dropped(param):
     assert normalise_url(f"https://example.com/a?{param}=x&id=7") == "https://example.com/a?id=7"
 
 
-def test_courlan_tracking_pattern_is_applied():
-    # itm_ and xtor come from courlan's list, not ours
+def test_campaign_families_and_analytics_trackers_are_dropped():
     assert normalise_url("https://example.com/?itm_source=x&xtor=RSS-1&id=1") == (
         "https://example.com/?id=1"
     )

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from articles.fingerprints import BANDS, fingerprint
+from articles.fingerprints import BANDS, SHORT_TEXT_KEYS, fingerprint
 from articles.models import Article, LshBand, Source, StayDownMatch
 from articles.services.importer import import_lines
 from compliance.models import AuditEntry
@@ -51,7 +51,7 @@ def imported(record: dict) -> Article:
 @pytest.fixture
 def original() -> Article:
     article = imported(ORIGINAL)
-    assert article.status == Article.Status.PUBLISHED and LshBand.objects.filter(article=article).count() == BANDS + 3
+    assert article.status == Article.Status.PUBLISHED and LshBand.objects.filter(article=article).count() == BANDS + 3 + SHORT_TEXT_KEYS  # bands, paragraphs, short text
     return article
 
 

@@ -1,6 +1,8 @@
+import logging
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from articles.services.ingest import IngestError, ingest_page
 
@@ -54,9 +56,16 @@ class Command(BaseCommand):
                 )
         except IngestError as exc:
             raise CommandError(str(exc)) from None
+        except (DatabaseError, ValueError, OSError) as exc:
+            # The page is refused whole only here, and said so in one line; the detail goes to the log.
+            logging.getLogger(__name__).exception("ingest_article failed")
+            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise CommandError(f"could not ingest the page: {first_line[:300]}") from None
         article = result.article
         state = "created" if result.created else "updated" if result.changed else "unchanged"
         self.stdout.write(
             f"{state}: article {article.pk} '{article.title}' ({article.status}, "
             f"{article.assets.count()} assets) {article.get_absolute_url()}"
         )
+        for part in article.rejected_parts:
+            self.stdout.write(f"rejected {part['part']}: {part['reason']} ({part['url']})")
