@@ -93,7 +93,7 @@ def _word_hash(word: str) -> int:
     return zlib.crc32(word.encode("utf-8"))
 
 
-_NO_SHINGLES = np.zeros(0, dtype=np.uint64)
+_NO_SHINGLES: np.ndarray = np.zeros(0, dtype=np.uint64)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SHIFT = np.uint64(32)
 

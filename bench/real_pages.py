@@ -89,7 +89,7 @@ def report(a: dict[str, Any]) -> None:
     print(f"credits: {c['captioned']} captioned figures stored, {c['with_credit']} with a credit line, "
           f"{share(c['split'], c['with_credit'])} split to a holder or creator; "
           f"holders over 60 characters: {c['long_holders']}; holder equal to the caption: {c['caption_holders']}")
-    print(f"  credits read from: " + ", ".join(f"{k} {v}" for k, v in c["sources"].items()))
+    print("  credits read from: " + ", ".join(f"{k} {v}" for k, v in c["sources"].items()))
     print(f"photos: {share(ph['real'], ph['stored'])} stored photo addresses are real (not a placeholder); "
           f"placeholder addresses stored: {ph['placeholders_stored']}; refused as placeholders: "
           f"{ph['refused_placeholders']}; other parts refused: {ph['refused_other']}")
@@ -262,7 +262,6 @@ def measure(article_ids: list[int]) -> dict[str, Any]:
     captioned = [a for a in assets if a.caption]
     credited = [a for a in assets if a.credit_line]
     photos = [a for a in assets if a.kind == Asset.Kind.PHOTO]
-    shared: Counter[tuple[int, str]] = Counter()
     captions_of: dict[tuple[int, str], set[str]] = {}
     for photo in photos:
         captions_of.setdefault((photo.article_id, photo.original_url), set()).add(photo.caption)

@@ -327,8 +327,11 @@ def extract_page(html: bytes | str, page_url: str | None = None) -> ExtractedPag
 def _copied_works(values: list[Any]) -> list[Any]:
     """isBasedOn values that can be another copy of the article: not a study, a data set or a book it cites."""
     flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
-    return [v for v in flat if not isinstance(v, dict) or not _NOT_A_COPY & {
-        str(t).rsplit("/", 1)[-1] for t in (v.get("@type") if isinstance(v.get("@type"), list) else [v.get("@type")])}]
+    return [v for v in flat if not isinstance(v, dict) or not _NOT_A_COPY & _type_names(v.get("@type"))]
+
+
+def _type_names(value: Any) -> set[str]:
+    return {str(t).rsplit("/", 1)[-1] for t in (value if isinstance(value, list) else [value])}
 
 
 _NOT_A_COPY = {"ScholarlyArticle", "MedicalScholarlyArticle", "Dataset", "Book", "Movie", "Product", "Report",
