@@ -177,7 +177,9 @@ SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP = env_int("SLA_MAX_AUTOMATED_WITHDRAWALS
 
 def _cache_from(url: str) -> dict:
     if url.startswith(("redis://", "rediss://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # Short socket timeouts: a rate limit fails open quickly when Redis is away (compliance/ratelimit.py).
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
     # Shared by every process on one machine, unlike process memory: rate limits hold across workers.
     return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
 
