@@ -48,6 +48,9 @@ class SlaStatus:
     sweeper_healthy: bool
     automated_withdrawals: bool
     withdrawal_cap_per_sweep: int
+    withdrawals_in_cap_window: int = 0  # automated withdrawals in the last sweep interval: the cap's use
+    deferred_by_cap: int = 0  # open deadlines the cap has put back at least once
+    failed_unacknowledged: int = 0
 
 
 def sla_status(now: datetime) -> SlaStatus:
@@ -66,6 +69,12 @@ def sla_status(now: datetime) -> SlaStatus:
         sweeper_healthy=sweeper_healthy(heartbeat, now),
         automated_withdrawals=settings.SLA_AUTOMATED_WITHDRAWALS,
         withdrawal_cap_per_sweep=settings.SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP,
+        withdrawals_in_cap_window=Decision.objects.filter(
+            automated=True, action=Decision.Action.WITHDRAW,
+            decided_at__gt=now - timedelta(seconds=settings.SLA_SWEEP_INTERVAL_SECONDS)).count(),
+        deferred_by_cap=open_rows.filter(deferrals__gt=0).count(),
+        failed_unacknowledged=SlaDeadline.objects.filter(state=SlaDeadline.State.FAILED,
+                                                         failure_acknowledged_at__isnull=True).count(),
     )
 
 

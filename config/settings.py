@@ -174,6 +174,11 @@ SLA_MAX_ATTEMPTS = env_int("SLA_MAX_ATTEMPTS", 5, minimum=1)
 SLA_AUTOMATED_WITHDRAWALS = env_bool("SLA_AUTOMATED_WITHDRAWALS", True)
 # After an outage the sweeper must not withdraw the world: at most this many per sweep interval.
 SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP = env_int("SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP", 50)
+# The margin before the 24 hours is sized so this many deadlines due together pass the cap in time
+# (compliance/services/deadlines.py safety_margin; docs/operations.md). Beyond it, each late one is a breach.
+SLA_BURST_DUE_TOGETHER = env_int("SLA_BURST_DUE_TOGETHER", 300, minimum=1)
+# /healthz fails when the inbound mail, outbox or webhook queue's oldest pending row is older than this.
+QUEUE_STALE_MINUTES = env_int("QUEUE_STALE_MINUTES", 15, minimum=1)
 
 def _cache_from(url: str) -> dict:
     if url.startswith(("redis://", "rediss://")):
