@@ -68,3 +68,34 @@ def set_aside_delivery(*, delivery_pk: int, exc: BaseException) -> None:
                          "link": reverse("admin:compliance_webhookdelivery_change", args=[delivery_pk]),
                          "action": "Whatever that endpoint serves (CMS, CDN cache, sitemap) may still show withdrawn "
                                    "content: check it and purge by hand."})
+
+
+def acknowledge_failed_deadlines(*, deadline_ids: list[int], by: str, now: datetime) -> int:
+    """Staff have seen the breach and taken it on: /healthz stops naming these rows."""
+    from compliance.models import SlaDeadline
+    from compliance.services.audit import record
+
+    done = 0
+    with transaction.atomic():
+        for deadline in (SlaDeadline.objects.select_for_update().select_related("notice")
+                         .filter(pk__in=deadline_ids, state=SlaDeadline.State.FAILED,
+                                 failure_acknowledged_at__isnull=True).order_by("pk")):
+            deadline.failure_acknowledged_at, deadline.failure_acknowledged_by = now, by
+            deadline.save(update_fields=["failure_acknowledged_at", "failure_acknowledged_by"])
+            record(action="sla.failure_acknowledged", target=deadline.notice, actor=by, at=now,
+                   data={"deadline": deadline.pk, "kind": deadline.kind})
+            done += 1
+    return done
+
+
+def acknowledge_failed_messages(*, message_ids: list[int], by: str, now: datetime) -> int:
+    """Handled by hand (filed as a notice, or not one): /healthz stops naming them."""
+    return InboundMessage.objects.filter(pk__in=message_ids, role=InboundMessage.Role.FAILED,
+                                         failure_acknowledged_at__isnull=True).update(
+        failure_acknowledged_at=now, failure_acknowledged_by=by[:200])
+
+
+def requeue_failed_messages(*, message_ids: list[int]) -> int:
+    """Once the cause is fixed: back to the queue, processed like a new arrival."""
+    return InboundMessage.objects.filter(pk__in=message_ids, role=InboundMessage.Role.FAILED).update(
+        role=InboundMessage.Role.PENDING, error="", processed_at=None)
