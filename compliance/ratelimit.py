@@ -52,3 +52,27 @@ def over_limit(name: str, subject: str, *, limit: int, window_seconds: int) -> b
         log_failing_open(name, exc)
         return False
     return count > limit
+
+
+def _failure_key(name: str, subject: str, window_seconds: int) -> str:
+    return f"failures:{name}:{subject}:{int(time.time() // window_seconds)}"
+
+
+def too_many_failures(name: str, subject: str, *, limit: int, window_seconds: int) -> bool:
+    """Whether ``subject`` already failed ``limit`` times in this window (fails open, logged)."""
+    try:
+        return int(cache.get(_failure_key(name, subject, window_seconds)) or 0) >= limit
+    except CACHE_UNREACHABLE as exc:
+        log_failing_open(name, exc)
+        return False
+
+
+def count_failure(name: str, subject: str, *, window_seconds: int) -> None:
+    key = _failure_key(name, subject, window_seconds)
+    try:
+        if not cache.add(key, 1, timeout=window_seconds + 5):
+            cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window_seconds + 5)
+    except CACHE_UNREACHABLE as exc:
+        log_failing_open(name, exc)
