@@ -7,7 +7,7 @@ and the deadline landing together end in one state. Running it twice acts once."
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,6 +16,7 @@ from django.db import transaction
 from compliance import roles
 from compliance.models import (CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaBreach,
                                SlaDeadline)
+from compliance.selectors import automated_withdrawals_this_sweep
 from compliance.services.audit import record
 from compliance.services.counter_notices import restore_contested
 from compliance.services.decisions import Reasons
@@ -146,7 +147,7 @@ def _response_due(notice: Notice, deadline: SlaDeadline, now: datetime, *, undec
         return "nothing left undecided"
     if notice.decisions.filter(decided_at__gte=notice.received_at).exists():
         return "answered: staff decided or asked for information"
-    return _breach(notice, deadline, now, "no one decided or asked for what is missing within 24 hours")
+    return record_breach(notice, deadline, now, "no one decided or asked for what is missing within 24 hours")
 
 
 STEPS = [Kind.ESCALATE_50, Kind.ESCALATE_75, Kind.ESCALATE_90, Kind.DUE]
@@ -164,15 +165,10 @@ def _complaint_due(notice: Notice, deadline: SlaDeadline, now: datetime, *, unde
     person; the missed deadline is a recorded breach and goes to the compliance lead."""
     complaint = deadline.counter_notice
     if complaint is not None and complaint.status in CounterNotice.OPEN_STATUSES:
-        return _breach(notice, deadline, now, f"complaint {complaint.reference} not answered in time")
+        return record_breach(notice, deadline, now, f"complaint {complaint.reference} not answered in time")
     if undecided:
-        return _breach(notice, deadline, now, "items reopened by a complaint not decided again in time")
+        return record_breach(notice, deadline, now, "items reopened by a complaint not decided again in time")
     return "complaint answered and items decided"
-
-
-def _automatic_withdrawals_recently(now: datetime) -> int:
-    window = now - timedelta(seconds=settings.SLA_SWEEP_INTERVAL_SECONDS)
-    return Decision.objects.filter(automated=True, action=Decision.Action.WITHDRAW, decided_at__gt=window).count()
 
 
 def _at_due(notice: Notice, matches: list[NoticeItemMatch], deadline: SlaDeadline, now: datetime) -> str:
@@ -182,9 +178,9 @@ def _at_due(notice: Notice, matches: list[NoticeItemMatch], deadline: SlaDeadlin
         return record_breach(notice, deadline, now, "unverified or escalating notice undecided at the deadline")
     if not settings.SLA_AUTOMATED_WITHDRAWALS:
         return record_breach(notice, deadline, now, "automated withdrawals are switched off")
-    if withdrawable and _automatic_withdrawals_recently(now) >= settings.SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP:
+    if withdrawable and automated_withdrawals_this_sweep(now) >= settings.SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP:
         deadline.deferrals += 1
-        _put_back(deadline, wake_at=now + timedelta(seconds=settings.SLA_SWEEP_INTERVAL_SECONDS))
+        _put_back(deadline, wake_at=now)  # the next sweep takes it again, with a fresh cap
         return "capped: too many automated withdrawals in this sweep, retried next sweep"
     withdrawn = [_withdraw(notice, match, now) for match in withdrawable]
     _settle_items(notice, now)
