@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
-from compliance.models import Decision, Notice, SlaBreach, SlaDeadline
+from compliance.models import Decision, Notice, SlaDeadline
 from compliance.services.intake import receive_notice
 from compliance.services.sla_sweep import sweep
 from compliance.tasks import enqueue_deadlines
@@ -82,6 +82,16 @@ def _record_one(scenario: str, notice: Notice, lateness: float) -> None:
                    twice=max(decisions - 1, 0), max_lateness_seconds=lateness))
 
 
+def _recovers(scenario: str, notice: Notice, article: Article, running, settings) -> None:
+    """After the fault: beat sweeps, the worker enforces; each deadline once, within interval + lease."""
+    recovered_at = timezone.now()
+    _sweep_until_done(notice, log=running.log)
+    _assert_acted_once(notice, article)
+    lateness = _lateness(notice, recovered_at)
+    assert lateness <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
+    _record_one(scenario, notice, lateness)
+
+
 def test_past_due_deadlines_are_enforced_by_the_real_worker(worker, settings):
     notice, article = _past_due_notice()
     running = worker()
@@ -136,14 +146,8 @@ def test_redis_flushed_with_tasks_in_flight_loses_nothing(worker, settings):
     assert len(sweep(now=timezone.now(), enqueue=enqueue_deadlines).claimed) == 4
     redis.Redis.from_url(BROKER).flushall()
     running = worker()
-    recovered_at = timezone.now()
 
-    _sweep_until_done(notice, log=running.log)
-
-    _assert_acted_once(notice, article)
-    lateness = _lateness(notice, recovered_at)
-    assert lateness <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
-    _record_one("Redis flushed with tasks in flight", notice, lateness)
+    _recovers("Redis flushed with tasks in flight", notice, article, running, settings)
 
 
 def test_worker_killed_mid_task_is_redone_once(worker, settings):
@@ -163,14 +167,8 @@ def test_worker_killed_mid_task_is_redone_once(worker, settings):
     blocker.rollback()
     blocker.close()
     second = worker()
-    recovered_at = timezone.now()
 
-    _sweep_until_done(notice, log=second.log)
-
-    _assert_acted_once(notice, article)
-    lateness = _lateness(notice, recovered_at)
-    assert lateness <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
-    _record_one("worker SIGKILL mid-enforcement", notice, lateness)
+    _recovers("worker SIGKILL mid-enforcement", notice, article, second, settings)
 
 
 def _use_broker(url: str) -> None:
@@ -190,14 +188,8 @@ def test_redis_down_while_a_notice_arrives(worker, settings):
         _use_broker(BROKER)
     assert down.enqueue_error and down.enqueued == 0
     running = worker()
-    recovered_at = timezone.now()
 
-    _sweep_until_done(notice, log=running.log)
-
-    _assert_acted_once(notice, article)
-    lateness = _lateness(notice, recovered_at)
-    assert lateness <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
-    _record_one("Redis down while a notice arrives", notice, lateness)
+    _recovers("Redis down while a notice arrives", notice, article, running, settings)
 
 
 def test_a_poison_row_among_good_ones_is_set_aside(worker, settings):
