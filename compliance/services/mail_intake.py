@@ -15,7 +15,8 @@ from compliance.errors import NoticeInvalid
 from compliance.intake.mail_parse import ParsedMail, parse_mail
 from compliance.intake.message_kind import MessageKind, classify_message
 from compliance.intake.notice_text import NoticeReading, acting_for, find_statements, guess_kind, read_notice
-from compliance.intake.submission import ItemInput, Submission, ValidItem, validate_items
+from compliance.intake.notice_urls import NoticeUrl
+from compliance.intake.submission import MAX_ITEMS, ItemInput, Submission, ValidItem, validate_items
 from compliance.models import InboundAttachment, InboundMessage, Notice
 from compliance.ratelimit import over_limit
 from compliance.services.counter_notices_by_mail import file_mailed_counter_notice
@@ -86,12 +87,17 @@ def _reading(parsed: ParsedMail) -> NoticeReading:
                        archive_prefixes=tuple(settings.NOTICE_ARCHIVE_PREFIXES))
 
 
+def _reported(reading: NoticeReading) -> list[NoticeUrl]:
+    return [u for u in reading.urls if u.role != "reference"]
+
+
 def _items(parsed: ParsedMail) -> list[ValidItem]:
     """Only what the notice reports (ours, or an original it says was copied) and the original work;
-    links to help pages, policies, form text and footers stay references."""
+    links to help pages, policies, form text and footers stay references. A mail may name more than a
+    notice holds: the first MAX_ITEMS are kept (and the acknowledgment says so), rather than none."""
     valid, _invalid = validate_items([ItemInput(url=u.url, note="the original work, as the notice names it"
                                                 if u.role == "original" else "")
-                                      for u in _reading(parsed).urls if u.role != "reference"])
+                                      for u in _reported(_reading(parsed))[:MAX_ITEMS]])
     return valid
 
 
@@ -109,6 +115,7 @@ def _submission(parsed: ParsedMail, items: list[ValidItem]) -> Submission:
         explanation=parsed.text[:10_000], good_faith=reading.good_faith, accuracy=reading.accuracy,
         signature=reading.signature, named_reference=parsed.references_tag,
         element_sources=reading.sources_json(), reference_urls=tuple(u.as_json() for u in reading.references),
+        items_left_out=max(len(_reported(reading)) - MAX_ITEMS, 0),
     )
 
 
