@@ -7,28 +7,20 @@ import time
 from email.message import EmailMessage
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from compliance.intake.submission import MAX_ITEMS
 from compliance.models import InboundMessage, Notice, OutboundMessage
 from compliance.services.mail_intake import process_pending, store_inbound
+from tests.compliance.intake_helpers import notice_sender_api
 from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(django_user_model) -> APIClient:
-    sender = django_user_model.objects.create_user("bulk-sender")
-    group, _ = Group.objects.get_or_create(name="Notice sender")
-    group.permissions.add(Permission.objects.get(content_type__app_label="compliance", codename="add_notice"))
-    sender.groups.add(group)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=sender).key}")
-    return client
+def api(django_user_model):
+    return notice_sender_api(django_user_model.objects.create_user("bulk-sender"))
 
 
 def _body(items: list[dict] | None = None) -> dict:

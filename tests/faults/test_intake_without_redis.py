@@ -5,11 +5,8 @@ import json
 import logging
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
-
 from compliance.models import Notice
+from tests.compliance.intake_helpers import notice_sender_api
 from tests.faults.figures import Figures, record
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
@@ -51,12 +48,7 @@ def test_web_form_submissions_are_stored_with_redis_down(client, redis_down, cap
 
 
 def test_api_submissions_are_stored_with_redis_down(django_user_model, redis_down, caplog):
-    sender = django_user_model.objects.create_user("bulk-sender")
-    group, _ = Group.objects.get_or_create(name="Notice sender")
-    group.permissions.add(Permission.objects.get(content_type__app_label="compliance", codename="add_notice"))
-    sender.groups.add(group)
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=sender).key}")
+    api = notice_sender_api(django_user_model.objects.create_user("bulk-sender"))
 
     with caplog.at_level(logging.WARNING, logger="compliance.ratelimit"):
         answers = [api.post("/api/v1/notices/", data=json.dumps(_api_body(n)), content_type="application/json")
