@@ -11,7 +11,7 @@ from compliance.selectors import sla_status
 from compliance.services.deadlines import safety_margin
 from compliance.services.sla_enforce import enforce
 from compliance.services.sla_sweep import sweep
-from tests.compliance.test_sla import PRIMARY, T0, _enforce_all, _notice, staff  # noqa: F401 (fixture)
+from tests.compliance.test_sla import PRIMARY, _enforce_all, _notice, staff  # noqa: F401 (fixture)
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,11 +2,8 @@
 text before a cast, PostgreSQL reads as an out-of-range negation. Ingest, the photo stay-down
 check and a notice naming the picture must all go through."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
-from django.utils import timezone
 from PIL import Image
 
 from articles.models import Asset
