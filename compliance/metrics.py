@@ -49,7 +49,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
          int(status.automated_withdrawals)),
         ("takedown_sla_withdrawal_cap", "gauge", "Automated withdrawals allowed per sweep interval.",
          status.withdrawal_cap_per_sweep),
-        ("takedown_sla_withdrawal_cap_used", "gauge", "Automated withdrawals in the last sweep interval.",
+        ("takedown_sla_withdrawal_cap_used", "gauge", "Automated withdrawals since the last sweep began.",
          status.withdrawals_in_cap_window),
         ("takedown_sla_deferred_by_cap", "gauge", "Open deadlines the cap has put back at least once.",
          status.deferred_by_cap),

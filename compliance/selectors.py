@@ -48,7 +48,7 @@ class SlaStatus:
     sweeper_healthy: bool
     automated_withdrawals: bool
     withdrawal_cap_per_sweep: int
-    withdrawals_in_cap_window: int = 0  # automated withdrawals in the last sweep interval: the cap's use
+    withdrawals_in_cap_window: int = 0  # automated withdrawals since the last sweep began: the cap's use
     deferred_by_cap: int = 0  # open deadlines the cap has put back at least once
     failed_unacknowledged: int = 0
 

@@ -33,7 +33,7 @@ class SweepResult:
 
 
 def _claim(now: datetime, limit: int) -> tuple[list[int], list[int]]:
-    """Two set-based UPDATEs on the locked rows, never one statement per row. Rows whose attempts are
+    """One set-based UPDATE on the locked rows, never one statement per row. Rows whose attempts are
     used up are not claimed: they are handed to ``give_up`` (a breach, never a quiet end)."""
     lease_until = now + timedelta(seconds=settings.SLA_LEASE_SECONDS)
     with transaction.atomic():

@@ -4,6 +4,8 @@ entry and an urgent escalation; a row put back by the cap is no attempt; the mar
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.management import call_command
 
 from articles.models import Article
 from compliance.models import AuditEntry, OutboundMessage, SlaBreach, SlaDeadline
@@ -59,7 +61,7 @@ def test_an_error_in_enforcing_is_the_breach_reason(settings, monkeypatch):
     assert row.state == "failed" and SlaBreach.objects.get(deadline=row).reason.endswith("RuntimeError: smtp template")
 
 
-def test_a_row_put_back_by_the_cap_is_not_an_attempt(settings):
+def test_a_row_put_back_by_the_cap_is_not_an_attempt(settings, capsys):
     settings.SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP = 0  # the cap holds everything back for now
     settings.SLA_MAX_ATTEMPTS = 2
     ArticleFactory(primary=PRIMARY)
@@ -73,6 +75,9 @@ def test_a_row_put_back_by_the_cap_is_not_an_attempt(settings):
     capped = notice.deadlines.get(kind="due")
     assert capped.state == "pending" and capped.attempts == 0 and capped.deferrals == 4
     assert sla_status(at).deferred_by_cap == 1 and sla_status(at).withdrawals_in_cap_window == 0
+    with time_machine.travel(at, tick=False):
+        call_command("sla_status")
+    assert "cap in use       0 of 0 since the last sweep began; 1 open deadline(s) put back by it" in capsys.readouterr().out
     settings.SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP = 1
     _enforce_all(at)
     assert Article.objects.filter(status="withdrawn").count() == 1 and not SlaBreach.objects.exists()

@@ -19,4 +19,4 @@ class Command(BaseCommand):
         self.stdout.write(f"automated withdrawals {'on' if status.automated_withdrawals else 'OFF (kill switch)'}, "
                           f"cap {status.withdrawal_cap_per_sweep} per sweep")
         self.stdout.write(f"cap in use       {status.withdrawals_in_cap_window} of {status.withdrawal_cap_per_sweep} "
-                          f"in the last sweep interval; {status.deferred_by_cap} open deadline(s) put back by it")
+                          f"since the last sweep began; {status.deferred_by_cap} open deadline(s) put back by it")
