@@ -61,3 +61,28 @@ def test_a_webhook_row_that_breaks_the_sender_is_set_aside_and_the_next_delivere
     assert failed.state == "failed" and "ValueError" in failed.last_error
     assert len(hook.requests) == 1
     assert OutboundMessage.objects.get(to_address=lead.email).subject.startswith("URGENT: webhook delivery")
+
+
+def test_a_message_whose_dkim_check_breaks_is_recorded_and_the_next_checked(monkeypatch):
+    from compliance.models import InboundMessage
+    from compliance.services import dkim_check
+    from compliance.services.mail_intake import store_inbound
+
+    def mail(n: int) -> bytes:
+        return (f"From: desk{n}@rights.example\r\nTo: takedown@worldtimetodays.example\r\nSubject: notice {n}\r\n"
+                f"Message-ID: <dkim-{n}@rights.example>\r\n\r\nRemove https://outlet.example/{n}\r\n").encode()
+
+    poison, good = (store_inbound(mail(n), via="file").message for n in range(2))
+    real = dkim_check.dkim_result
+
+    def breaks_on_the_first(raw, **kwargs):
+        if b"desk0@" in raw:
+            raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "a header no decoder expected")
+        return real(raw, **kwargs)
+
+    monkeypatch.setattr(dkim_check, "dkim_result", breaks_on_the_first)
+
+    assert dkim_check.check_pending(now=timezone.now()) == 2
+
+    assert InboundMessage.objects.get(pk=poison.pk).dkim == "permerror"
+    assert InboundMessage.objects.get(pk=good.pk).dkim == "none"
