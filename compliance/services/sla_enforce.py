@@ -185,11 +185,15 @@ def _at_due(notice: Notice, matches: list[NoticeItemMatch], deadline: SlaDeadlin
     withdrawn = [_withdraw(notice, match, now) for match in withdrawable]
     _settle_items(notice, now)
     left = notice.items.filter(state=NoticeItem.State.MATCHED).exists()
+    never_matched = notice.items.filter(state=NoticeItem.State.RECEIVED).exists()  # matching failed at intake
     if left:
         record_breach(notice, deadline, now, "matches that are never withdrawn automatically are still undecided")
+    elif never_matched:
+        record_breach(notice, deadline, now, "items that could not be matched are still undecided")
     elif now > deadline.due_at:
         record_breach(notice, deadline, now, "the fail-safe withdrawal came after the deadline")
-    return f"withdrew {sum(withdrawn)} article(s) pending review" + ("; escalated the rest" if left else "")
+    escalated = left or never_matched
+    return f"withdrew {sum(withdrawn)} article(s) pending review" + ("; escalated the rest" if escalated else "")
 
 
 def _withdraw(notice: Notice, match: NoticeItemMatch, now: datetime) -> int:
