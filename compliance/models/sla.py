@@ -87,7 +87,8 @@ class SlaDeadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.notice} {self.kind} at {self.due_at:%Y-%m-%d %H:%M}"
+        # No time here: a label (e.g. the admin's action checkbox) cannot say which zone it would be in.
+        return f"{self.notice}: {self.get_kind_display()}"
 
 
 class SlaBreach(models.Model):
