@@ -36,7 +36,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
     lines = ["# HELP takedown_sla_open_deadlines Open SLA deadlines by kind.",
              "# TYPE takedown_sla_open_deadlines gauge"]
     lines += [_line("takedown_sla_open_deadlines", n, {"kind": kind}) for kind, n in status.open_by_kind.items()]
-    figures = [
+    figures: list[tuple[str, str, str, float]] = [
         ("takedown_sla_overdue_deadlines", "gauge", "Open deadlines past their due time.", status.overdue),
         ("takedown_sla_lag_seconds", "gauge", "Age of the oldest overdue open deadline.", status.lag_seconds),
         ("takedown_sla_failed_deadlines", "gauge", "Deadlines set aside after too many attempts.", status.failed),

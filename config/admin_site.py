@@ -42,7 +42,7 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         device = self._chosen_device(user)
         if device is None or not device.verify_is_allowed()[0] or not device.verify_token(token):
             return None
-        user.otp_device = device
+        setattr(user, "otp_device", device)  # where django_otp's login() looks for the verified device
         return user
 
     def _chosen_device(self, user):

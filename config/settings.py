@@ -197,8 +197,8 @@ TAKEDOWN_RATE_PER_ADDRESS = env_int("TAKEDOWN_RATE_PER_ADDRESS", 20)
 TAKEDOWN_RATE_PER_EMAIL = env_int("TAKEDOWN_RATE_PER_EMAIL", 10)
 TAKEDOWN_RATE_WINDOW_SECONDS = 3600
 # Staff sign-in: failed attempts (password and code checked together) per account and per address.
-STAFF_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("STAFF_LOGIN_FAILURES_PER_ACCOUNT", "10"))
-STAFF_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("STAFF_LOGIN_FAILURES_PER_ADDRESS", "20"))
+STAFF_LOGIN_FAILURES_PER_ACCOUNT = env_int("STAFF_LOGIN_FAILURES_PER_ACCOUNT", 10, minimum=1)
+STAFF_LOGIN_FAILURES_PER_ADDRESS = env_int("STAFF_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
 STAFF_LOGIN_FAILURE_WINDOW_SECONDS = 900
 
 # --- Celery ---------------------------------------------------------------------------

@@ -35,11 +35,12 @@ def touches_personal_data(model, lookup: str) -> bool:
     return False
 
 
-class RedactedLookups:
+class RedactedLookups(admin.ModelAdmin):
     """Changelist lookups and search stay off personal data for staff who may not see it."""
 
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
-        if touches_personal_data(self.model, lookup) and not may_see_personal_data(request.user):
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        allowed = request is not None and may_see_personal_data(request.user)
+        if touches_personal_data(self.model, lookup) and not allowed:
             return False
         return super().lookup_allowed(lookup, value, request)
 
@@ -50,7 +51,7 @@ class RedactedLookups:
         return [f for f in fields if not touches_personal_data(self.model, f.lstrip("=^@"))]
 
 
-class ReadOnlyAdmin(RedactedLookups, admin.ModelAdmin):
+class ReadOnlyAdmin(RedactedLookups):
     """Records change only through the compliance services, never through an admin form."""
 
     def has_add_permission(self, request) -> bool:

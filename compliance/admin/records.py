@@ -5,8 +5,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from compliance.admin.base import PersonalDataAdmin, ReadOnlyAdmin
+from compliance.models import (AuditEntry, AuditVerification, Decision, InboundMessage, OutboundMessage, SlaBreach,
+                               SlaDeadline, SlaPolicy, WebhookDelivery, WebhookEndpoint)
 from compliance.services.queue_failures import (acknowledge_failed_deadlines, acknowledge_failed_messages,
                                                 requeue_failed_messages)
+from compliance.templatetags.actors import actor_name
 
 # Failed rows are acknowledged by whoever may override decisions (compliance leads, admins).
 ACKNOWLEDGE_PERMISSION = "compliance.override_decision"
@@ -15,9 +18,6 @@ ACKNOWLEDGE_PERMISSION = "compliance.override_decision"
 class AcknowledgeFailures:
     def has_acknowledge_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(ACKNOWLEDGE_PERMISSION)
-from compliance.models import (AuditEntry, AuditVerification, Decision, InboundMessage, OutboundMessage, SlaBreach,
-                               SlaDeadline, SlaPolicy, WebhookDelivery, WebhookEndpoint)
-from compliance.templatetags.actors import actor_name
 
 
 @admin.register(AuditEntry)

@@ -24,7 +24,7 @@ from tests.compliance.intake_helpers import submission
 from tests.compliance.real_worker import wait_until
 from tests.factories import ArticleFactory
 from tests.faults.figures import Figures, record
-from tests.faults.workers import needs_real_stack, worker  # noqa: F401 (fixture)
+from tests.faults.workers import needs_real_stack
 
 pytestmark = [pytest.mark.faults, needs_real_stack, pytest.mark.django_db(transaction=True)]
 BURST, CAP, INTERVAL, LEASE = 300, 50, 3, 10

@@ -15,7 +15,7 @@ from compliance.services.mail_intake import store_inbound
 from compliance.tasks import process_inbound_mail
 from tests.compliance.real_worker import wait_until
 from tests.faults.figures import Figures, record
-from tests.faults.workers import needs_real_stack, worker  # noqa: F401 (fixture)
+from tests.faults.workers import needs_real_stack
 
 pytestmark = [pytest.mark.faults, needs_real_stack, pytest.mark.django_db(transaction=True)]
 

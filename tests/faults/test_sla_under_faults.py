@@ -26,7 +26,7 @@ from tests.compliance.intake_helpers import submission
 from tests.compliance.real_worker import database_url, wait_until
 from tests.factories import ArticleFactory
 from tests.faults.figures import Figures, record
-from tests.faults.workers import BROKER, needs_real_stack, worker  # noqa: F401 (fixture)
+from tests.faults.workers import BROKER, needs_real_stack
 
 pytestmark = [pytest.mark.faults, needs_real_stack, pytest.mark.django_db(transaction=True)]
 LEASE = 3
