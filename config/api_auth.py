@@ -7,6 +7,7 @@ two-factor admin login opened (a session without a verified device does not coun
 
 from __future__ import annotations
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -31,3 +32,10 @@ class TwoFactorSessionAuthentication(SessionAuthentication):
         if (user.is_staff or user.is_superuser) and not getattr(user, "is_verified", lambda: False)():
             return None  # signed in with a password only: not staff to the API
         return found
+
+
+class TwoFactorSessionScheme(SessionScheme):
+    """The OpenAPI schema describes the two-factor session as the cookie session it is."""
+
+    target_class = "config.api_auth.TwoFactorSessionAuthentication"
+    priority = 0
