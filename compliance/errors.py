@@ -8,3 +8,7 @@ class IllegalTransition(ComplianceError):
 
 class NotFound(ComplianceError):
     pass
+
+
+class NoticeInvalid(ComplianceError):
+    """What arrived cannot become a notice as it stands (it is kept; the reason is recorded)."""

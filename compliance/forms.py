@@ -45,7 +45,7 @@ class TakedownForm(SignedPublicForm):
 
     claimant_name = forms.CharField(label="Your full name", max_length=200)
     claimant_organisation = forms.CharField(label="Organisation", max_length=200, required=False)
-    claimant_email = forms.EmailField(label="Email", help_text="We send a confirmation link here.")
+    claimant_email = forms.EmailField(label="Email", max_length=320, help_text="We send a confirmation link here.")
     claimant_address = forms.CharField(label="Postal address", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     claimant_phone = forms.CharField(label="Phone", max_length=50, required=False)
     acting_as = forms.ChoiceField(label="You are", choices=Notice.ActingAs.choices, initial=Notice.ActingAs.OWNER,

@@ -1,12 +1,23 @@
-"""Fixed-window rate limits in the shared cache (Redis in production), never in process memory."""
+"""Fixed-window rate limits in the shared cache (Redis in production), never in process memory.
+
+Intake never waits on the cache: when it cannot be reached, a limit fails open (the request is
+let through and a warning logged), so a Redis outage never stops a removal request being filed.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+# What a cache backend raises when its server or folder is not there (Redis down, disk full).
+CACHE_UNREACHABLE = (RedisError, OSError)
 
 
 def client_address(request: HttpRequest) -> str:
@@ -19,14 +30,49 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def log_failing_open(name: str, exc: BaseException) -> None:
+    log.warning("rate limit %s not applied: the cache is unreachable (%s: %s); letting the request through",
+                name, type(exc).__name__, exc)
+
+
 def over_limit(name: str, subject: str, *, limit: int, window_seconds: int) -> bool:
-    """Count one hit for ``subject``; True once it is past ``limit`` in the current window."""
+    """Count one hit for ``subject``; True once it is past ``limit`` in the current window.
+
+    False (fail open, logged) when the cache cannot be reached."""
     window = int(time.time() // window_seconds)
     key = f"ratelimit:{name}:{subject}:{window}"
-    cache.add(key, 0, timeout=window_seconds + 5)
     try:
-        count = cache.incr(key)
+        cache.add(key, 0, timeout=window_seconds + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window_seconds + 5)
+            count = 1
+    except CACHE_UNREACHABLE as exc:
+        log_failing_open(name, exc)
+        return False
+    return count > limit
+
+
+def _failure_key(name: str, subject: str, window_seconds: int) -> str:
+    return f"failures:{name}:{subject}:{int(time.time() // window_seconds)}"
+
+
+def too_many_failures(name: str, subject: str, *, limit: int, window_seconds: int) -> bool:
+    """Whether ``subject`` already failed ``limit`` times in this window (fails open, logged)."""
+    try:
+        return int(cache.get(_failure_key(name, subject, window_seconds)) or 0) >= limit
+    except CACHE_UNREACHABLE as exc:
+        log_failing_open(name, exc)
+        return False
+
+
+def count_failure(name: str, subject: str, *, window_seconds: int) -> None:
+    key = _failure_key(name, subject, window_seconds)
+    try:
+        if not cache.add(key, 1, timeout=window_seconds + 5):
+            cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=window_seconds + 5)
-        count = 1
-    return count > limit
+    except CACHE_UNREACHABLE as exc:
+        log_failing_open(name, exc)

@@ -48,6 +48,9 @@ class SlaStatus:
     sweeper_healthy: bool
     automated_withdrawals: bool
     withdrawal_cap_per_sweep: int
+    withdrawals_in_cap_window: int = 0  # automated withdrawals since the last sweep began: the cap's use
+    deferred_by_cap: int = 0  # open deadlines the cap has put back at least once
+    failed_unacknowledged: int = 0
 
 
 def sla_status(now: datetime) -> SlaStatus:
@@ -66,7 +69,22 @@ def sla_status(now: datetime) -> SlaStatus:
         sweeper_healthy=sweeper_healthy(heartbeat, now),
         automated_withdrawals=settings.SLA_AUTOMATED_WITHDRAWALS,
         withdrawal_cap_per_sweep=settings.SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP,
+        withdrawals_in_cap_window=automated_withdrawals_this_sweep(now, heartbeat),
+        deferred_by_cap=open_rows.filter(deferrals__gt=0).count(),
+        failed_unacknowledged=SlaDeadline.objects.filter(state=SlaDeadline.State.FAILED,
+                                                         failure_acknowledged_at__isnull=True).count(),
     )
+
+
+def automated_withdrawals_this_sweep(now: datetime, heartbeat: SweepHeartbeat | None = None) -> int:
+    """What the cap counts: automated withdrawals since the last sweep began (within one interval).
+    Counted from the sweep, not over a sliding interval, so a row the cap put back is free to go
+    at the very next sweep: the cap lets exactly ``cap`` through per sweep."""
+    heartbeat = heartbeat or SweepHeartbeat.objects.filter(name=HEARTBEAT).first()
+    since = now - timedelta(seconds=settings.SLA_SWEEP_INTERVAL_SECONDS)
+    if heartbeat and since < heartbeat.last_sweep_at <= now:
+        since = heartbeat.last_sweep_at
+    return Decision.objects.filter(automated=True, action=Decision.Action.WITHDRAW, decided_at__gte=since).count()
 
 
 def sweeper_healthy(heartbeat: SweepHeartbeat | None, now: datetime) -> bool:

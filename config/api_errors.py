@@ -1,5 +1,6 @@
 """Domain errors mapped to HTTP in one place."""
 
+from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -14,4 +15,7 @@ def handle(exc, context):
         code = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)),
                     status.HTTP_400_BAD_REQUEST)
         return Response({"detail": str(exc)}, status=code)
+    if isinstance(exc, RequestDataTooBig):  # otherwise Django's HTML 400
+        return Response({"detail": "the request body is larger than this endpoint accepts"},
+                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     return exception_handler(exc, context)

@@ -1,4 +1,5 @@
-"""/healthz: database and broker reachable, and the SLA sweeper swept within three intervals.
+"""/healthz: database and broker reachable, the SLA sweeper swept within three intervals, no deadline
+stuck or failed unacknowledged, no queue stalled, the audit chain intact.
 
 200 when all hold, 503 naming the ones that do not."""
 
@@ -45,7 +46,17 @@ def _sla_sweeper() -> str:
     return "ok" if sweeper_healthy(heartbeat, timezone.now()) else f"stale: last sweep {heartbeat.last_sweep_at.isoformat()}"
 
 
+def _operations() -> dict[str, str]:
+    """Deadlines, queues and the audit chain (compliance.operational_health), each "ok" or its problem."""
+    from compliance.operational_health import operational_checks
+
+    try:
+        return {check.name: check.problem or "ok" for check in operational_checks(timezone.now())}
+    except Exception as exc:
+        return {"operations": f"unknown: {type(exc).__name__}"}
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": _database(), "broker": _broker(), "sla_sweeper": _sla_sweeper()}
+    checks = {"database": _database(), "broker": _broker(), "sla_sweeper": _sla_sweeper(), **_operations()}
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "failing", "checks": checks}, status=200 if healthy else 503)

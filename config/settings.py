@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.hostile_input.RefuseNulBytes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,10 +175,17 @@ SLA_MAX_ATTEMPTS = env_int("SLA_MAX_ATTEMPTS", 5, minimum=1)
 SLA_AUTOMATED_WITHDRAWALS = env_bool("SLA_AUTOMATED_WITHDRAWALS", True)
 # After an outage the sweeper must not withdraw the world: at most this many per sweep interval.
 SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP = env_int("SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP", 50)
+# The margin before the 24 hours is sized so this many deadlines due together pass the cap in time
+# (compliance/services/deadlines.py safety_margin; docs/operations.md). Beyond it, each late one is a breach.
+SLA_BURST_DUE_TOGETHER = env_int("SLA_BURST_DUE_TOGETHER", 300, minimum=1)
+# /healthz fails when the inbound mail, outbox or webhook queue's oldest pending row is older than this.
+QUEUE_STALE_MINUTES = env_int("QUEUE_STALE_MINUTES", 15, minimum=1)
 
 def _cache_from(url: str) -> dict:
     if url.startswith(("redis://", "rediss://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # Short socket timeouts: a rate limit fails open quickly when Redis is away (compliance/ratelimit.py).
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
     # Shared by every process on one machine, unlike process memory: rate limits hold across workers.
     return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
 
@@ -188,6 +196,10 @@ TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 TAKEDOWN_RATE_PER_ADDRESS = env_int("TAKEDOWN_RATE_PER_ADDRESS", 20)
 TAKEDOWN_RATE_PER_EMAIL = env_int("TAKEDOWN_RATE_PER_EMAIL", 10)
 TAKEDOWN_RATE_WINDOW_SECONDS = 3600
+# Staff sign-in: failed attempts (password and code checked together) per account and per address.
+STAFF_LOGIN_FAILURES_PER_ACCOUNT = env_int("STAFF_LOGIN_FAILURES_PER_ACCOUNT", 10, minimum=1)
+STAFF_LOGIN_FAILURES_PER_ADDRESS = env_int("STAFF_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+STAFF_LOGIN_FAILURE_WINDOW_SECONDS = 900
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
@@ -251,8 +263,8 @@ METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 # --- REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "config.api_auth.TwoFactorSessionAuthentication",
+        "config.api_auth.SenderTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -262,6 +274,8 @@ REST_FRAMEWORK = {
     # DRF reserves ?format=; exports choose their format by renderer and their own parameter.
     "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "config.api_errors.handle",
+    "DEFAULT_PARSER_CLASSES": ["config.api_parsers.JSONBodyParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
 }
 MAIL_MAX_ATTACHMENT_BYTES = env_int("MAIL_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 MAIL_ACK_PER_ADDRESS = env_int("MAIL_ACK_PER_ADDRESS", 5)

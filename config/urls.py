@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from compliance.inbound_webhook import guarded_webhook_urls
 from compliance.metrics import metrics
 from compliance.reports.views import compliance_report
 from config.health import healthz
@@ -21,7 +22,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
-    path("anymail/", include("anymail.urls")),
+    path("anymail/", include(guarded_webhook_urls())),
     path("staff/two-factor/<str:token>/", enrol, name="two-factor-enrol"),
     path("reports/compliance/", admin.site.admin_view(compliance_report), name="compliance-report"),
     path("admin/", admin.site.urls),

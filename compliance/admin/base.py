@@ -1,12 +1,57 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
 from compliance.services.personal_data import log_access, may_see_personal_data
 
+# Fields that hold claimants' and objectors' personal data, by model. An admin changelist accepts a
+# lookup on any field in its query string (?claimant_email__startswith=a), which would read them one
+# character at a time: staff without the permission to see them may not filter or search on them.
+PERSONAL_FIELDS = {
+    "compliance.notice": {"claimant_name", "claimant_organisation", "claimant_email", "claimant_address",
+                          "claimant_phone", "signature", "client_ip", "acting_for_name", "explanation",
+                          "work_description"},
+    "compliance.counternotice": {"name", "organisation", "email", "address", "phone", "signature", "explanation"},
+    "compliance.inboundmessage": {"raw", "header_from", "envelope_from", "authentication_results", "subject"},
+    "compliance.outboundmessage": {"to_address", "body", "subject"},
+}
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+def touches_personal_data(model, lookup: str) -> bool:
+    """Whether a lookup path (``notice__claimant_email__startswith``) reaches a personal field."""
+    for part in lookup.split(LOOKUP_SEP):
+        if part in PERSONAL_FIELDS.get(model._meta.label_lower, ()):
+            return True
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # a transform or lookup name (startswith, year): the path ends here
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
+class RedactedLookups(admin.ModelAdmin):
+    """Changelist lookups and search stay off personal data for staff who may not see it."""
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        allowed = request is not None and may_see_personal_data(request.user)
+        if touches_personal_data(self.model, lookup) and not allowed:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request: HttpRequest):
+        fields = super().get_search_fields(request)
+        if may_see_personal_data(request.user):
+            return fields
+        return [f for f in fields if not touches_personal_data(self.model, f.lstrip("=^@"))]
+
+
+class ReadOnlyAdmin(RedactedLookups):
     """Records change only through the compliance services, never through an admin form."""
 
     def has_add_permission(self, request) -> bool:

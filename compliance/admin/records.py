@@ -1,11 +1,23 @@
 """The records staff read but never edit here: the audit log, mail, webhooks, deadlines, decisions."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils import timezone
 
 from compliance.admin.base import PersonalDataAdmin, ReadOnlyAdmin
 from compliance.models import (AuditEntry, AuditVerification, Decision, InboundMessage, OutboundMessage, SlaBreach,
                                SlaDeadline, SlaPolicy, WebhookDelivery, WebhookEndpoint)
+from compliance.services.queue_failures import (acknowledge_failed_deadlines, acknowledge_failed_messages,
+                                                requeue_failed_messages)
 from compliance.templatetags.actors import actor_name
+
+# Failed rows are acknowledged by whoever may override decisions (compliance leads, admins).
+ACKNOWLEDGE_PERMISSION = "compliance.override_decision"
+
+
+class AcknowledgeFailures:
+    def has_acknowledge_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(ACKNOWLEDGE_PERMISSION)
 
 
 @admin.register(AuditEntry)
@@ -27,8 +39,8 @@ class AuditVerificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(PersonalDataAdmin):
-    list_display = ["received_at", "subject", "header_from", "kind", "message_kind", "role", "dkim", "notice"]
+class InboundMessageAdmin(AcknowledgeFailures, PersonalDataAdmin):
+    list_display = ["received_at", "subject", "header_from", "kind", "message_kind", "role", "dkim", "notice", "error"]
     list_filter = ["role", "message_kind", "kind", "dkim", "via"]
     search_fields = ["=message_id", "=notice__reference"]
     exclude = ["raw"]
@@ -36,9 +48,23 @@ class InboundMessageAdmin(PersonalDataAdmin):
     personal_fields = ("raw_text", "header_from", "envelope_from", "authentication_results")
     show_full_result_count = False
 
+    actions = ["acknowledge", "requeue"]
+
     @admin.display(description="Raw message (as text, never rendered)")
     def raw_text(self, message: InboundMessage) -> str:
         return bytes(message.raw).decode("utf-8", "replace")[:200_000]
+
+    @admin.action(description="Acknowledge: the selected failed messages were handled by hand",
+                  permissions=["acknowledge"])
+    def acknowledge(self, request: HttpRequest, queryset) -> None:
+        done = acknowledge_failed_messages(message_ids=list(queryset.values_list("pk", flat=True)),
+                                           by=f"user:{request.user.pk}", now=timezone.now())
+        self.message_user(request, f"{done} failed message(s) acknowledged.", messages.SUCCESS)
+
+    @admin.action(description="Process the selected failed messages again", permissions=["acknowledge"])
+    def requeue(self, request: HttpRequest, queryset) -> None:
+        done = requeue_failed_messages(message_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{done} message(s) back in the queue.", messages.SUCCESS)
 
 
 @admin.register(OutboundMessage)
@@ -71,12 +97,21 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlaDeadline)
-class SlaDeadlineAdmin(ReadOnlyAdmin):
-    list_display = ["notice", "kind", "due_at", "wake_at", "state", "attempts", "outcome"]
+class SlaDeadlineAdmin(AcknowledgeFailures, ReadOnlyAdmin):
+    list_display = ["notice", "kind", "due_at", "wake_at", "state", "attempts", "deferrals", "outcome",
+                    "failure_acknowledged_at"]
     list_filter = ["state", "kind"]
     search_fields = ["=notice__reference"]
     raw_id_fields = ["notice"]
     show_full_result_count = False
+    actions = ["acknowledge"]
+
+    @admin.action(description="Acknowledge the selected failed deadlines (their breaches are taken on)",
+                  permissions=["acknowledge"])
+    def acknowledge(self, request: HttpRequest, queryset) -> None:
+        done = acknowledge_failed_deadlines(deadline_ids=list(queryset.values_list("pk", flat=True)),
+                                            by=f"user:{request.user.pk}", now=timezone.now())
+        self.message_user(request, f"{done} failed deadline(s) acknowledged.", messages.SUCCESS)
 
 
 @admin.register(SlaBreach)

@@ -8,7 +8,7 @@ from compliance.models import Notice, NoticeItem
 class ClaimantSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=320)
     address = serializers.CharField(max_length=1000)
     phone = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
 

@@ -56,6 +56,7 @@ class Submission:
     extra_missing: tuple[str, ...] = field(default=())
     element_sources: dict[str, dict] = field(default_factory=dict)  # element -> the line(s) it was read from
     reference_urls: tuple[dict, ...] = field(default=())  # named URLs that are not items, with why
+    items_left_out: int = 0  # addresses beyond MAX_ITEMS a mail named: not kept, and the claimant is told
 
     def missing_elements(self) -> list[str]:
         missing = [] if self.items else ["urls"]

@@ -30,6 +30,7 @@ class InboundMessage(models.Model):
         RETRACTION = "retraction", "Claimant withdrew a notice: for staff to confirm"
         FOR_STAFF = "for_staff", "Put before staff: nothing to link it to"
         IGNORED = "ignored", "Stored, no notice"
+        FAILED = "failed", "Could not be processed"
 
     class MessageKind(models.TextChoices):
         """What the message says it is (compliance.intake.message_kind), whatever intake then did."""
@@ -73,6 +74,9 @@ class InboundMessage(models.Model):
     counter_notice = models.ForeignKey("compliance.CounterNotice", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="messages", help_text="The counter-notice this mail filed")
     processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True, help_text="Why processing failed (a poison message)")
+    failure_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    failure_acknowledged_by = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -113,7 +117,7 @@ class OutboundMessage(models.Model):
 
     notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="outbound")
     purpose = models.CharField(max_length=25, choices=Purpose.choices)
-    to_address = models.EmailField()
+    to_address = models.EmailField(max_length=320)  # the longest address RFC 3696 allows: 64 + 1 + 255
     subject = models.CharField(max_length=300)
     body = models.TextField()
     message_id = models.CharField(max_length=300, unique=True)

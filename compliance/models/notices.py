@@ -58,7 +58,7 @@ class Notice(models.Model):
     # Personal data of the claimant: erasable; the audit log holds only its hash.
     claimant_name = models.CharField(max_length=200)
     claimant_organisation = models.CharField(max_length=200, blank=True)
-    claimant_email = models.EmailField()
+    claimant_email = models.EmailField(max_length=320)  # stored whole: 64 + 1 + 255, RFC 3696
     claimant_address = models.TextField(blank=True)
     claimant_phone = models.CharField(max_length=50, blank=True)
     claimant_email_digest = models.CharField(max_length=64, db_index=True)

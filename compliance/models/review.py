@@ -46,7 +46,7 @@ class CounterNotice(models.Model):
     # Personal data of the objector: erasable; the audit log holds only its hash.
     name = models.CharField(max_length=200)
     organisation = models.CharField(max_length=200, blank=True)
-    email = models.EmailField()
+    email = models.EmailField(max_length=320)
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=50, blank=True)
     email_digest = models.CharField(max_length=64, db_index=True)

@@ -61,9 +61,13 @@ class SlaDeadline(models.Model):
     wake_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     lease_until = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Claims that tried to act; a row put back "
+                                                                      "by the cap or the kill switch is not one")
+    deferrals = models.PositiveIntegerField(default=0, help_text="Times the cap of automated withdrawals put it back")
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    failure_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    failure_acknowledged_by = models.CharField(max_length=200, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=200, blank=True)
     counter_notice = models.ForeignKey("compliance.CounterNotice", null=True, blank=True, on_delete=models.PROTECT,
@@ -83,7 +87,8 @@ class SlaDeadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.notice} {self.kind} at {self.due_at:%Y-%m-%d %H:%M}"
+        # No time here: a label (e.g. the admin's action checkbox) cannot say which zone it would be in.
+        return f"{self.notice}: {self.get_kind_display()}"
 
 
 class SlaBreach(models.Model):

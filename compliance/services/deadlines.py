@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,9 +16,13 @@ UNDECIDED_ITEM_STATES = (NoticeItem.State.RECEIVED, NoticeItem.State.MATCHED, No
 
 
 def safety_margin() -> timedelta:
-    """The fail-safe acts this much before the promise, so the worst case (a sweep interval plus
-    a lease) still lands within 24 hours."""
-    return timedelta(seconds=settings.SLA_SWEEP_INTERVAL_SECONDS + settings.SLA_LEASE_SECONDS)
+    """The fail-safe acts this much before the promise, so that a burst of SLA_BURST_DUE_TOGETHER
+    deadlines due together is done in time: the cap lets ``cap`` withdrawals through per sweep
+    interval, so the burst needs ceil(burst / cap) intervals, plus one interval for the sweep's
+    phase and one lease for a task lost on the way (docs/operations.md, "Cap and margin")."""
+    interval, cap = settings.SLA_SWEEP_INTERVAL_SECONDS, max(settings.SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP, 1)
+    intervals_for_burst = math.ceil(settings.SLA_BURST_DUE_TOGETHER / cap)
+    return timedelta(seconds=settings.SLA_LEASE_SECONDS + interval * (1 + intervals_for_burst))
 
 
 def schedule_deadlines(notice: Notice, *, clock_started_at: datetime) -> list[SlaDeadline]:

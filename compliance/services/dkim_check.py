@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Callable
 
@@ -14,6 +15,7 @@ from compliance.models import InboundMessage, Notice
 from compliance.services.audit import record
 from compliance.services.standing import apply_trusted_flagger
 
+log = logging.getLogger(__name__)
 Dkim = InboundMessage.Dkim
 DnsFunc = Callable[..., bytes | None]
 
@@ -100,5 +102,9 @@ def check_pending(*, now: datetime, limit: int = 50) -> int:
     pending = list(InboundMessage.objects.filter(dkim=Dkim.PENDING, kind=InboundMessage.Kind.MESSAGE)
                    .order_by("received_at").values_list("pk", flat=True)[:limit])
     for pk in pending:
-        check_dkim(message_pk=pk, now=now)
+        try:
+            check_dkim(message_pk=pk, now=now)
+        except Exception:  # a poison message: recorded as a permanent error, the queue goes on
+            log.exception("DKIM check of inbound message %s failed; recorded as a permanent error", pk)
+            InboundMessage.objects.filter(pk=pk, dkim=Dkim.PENDING).update(dkim=Dkim.PERMERROR)
     return len(pending)

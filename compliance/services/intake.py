@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import RightsHolder
-from compliance.intake.submission import Submission
+from compliance.intake.submission import MAX_ITEMS, Submission
 from compliance.models import Notice, NoticeItem, OutboundMessage, SenderRestriction
 from compliance.services.audit import personal_data_hash, record
 from compliance.services.deadlines import schedule_deadlines, schedule_response_deadline
@@ -134,7 +134,8 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
         if acknowledge:
             _queue_acknowledgment(notice, token, missing, with_confirmation=needs_confirmation and not suspension,
                                   in_reply_to=reply_to_message_id, suspension=suspension,
-                                  response_due_at=response.due_at if response else None)
+                                  response_due_at=response.due_at if response else None,
+                                  items_left_out=submission.items_left_out)
         record(action="notice.received", target=notice, actor=_actor(channel, sender), at=received_at, data={
             "reference": notice.reference, "channel": channel, "kind": notice.kind, "status": notice.status,
             "items": len(submission.items), "matches": matched, "missing": missing,
@@ -142,6 +143,7 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             "due_at": notice.due_at, "duplicate_of": earlier.reference if earlier else None,
             "sender_suspended": suspension.pk if suspension else None,
             "response_due_at": response.due_at if response else None,
+            **({"items_left_out": submission.items_left_out} if submission.items_left_out else {}),
         })
     return ReceivedNotice(notice, token)
 
@@ -152,7 +154,7 @@ def _actor(channel: str, sender) -> str:
 
 def _queue_acknowledgment(notice: Notice, token: str, missing: list[str], *, with_confirmation: bool,
                           in_reply_to: str = "", suspension: SenderRestriction | None = None,
-                          response_due_at: datetime | None = None) -> None:
+                          response_due_at: datetime | None = None, items_left_out: int = 0) -> None:
     # The first 200 items are chosen before their matches are counted, not after counting all of them.
     first = notice.items.order_by("position").values("pk")[:200]
     items = list(notice.items.filter(pk__in=first).annotate(match_count=Count("matches")).order_by("position"))
@@ -163,5 +165,6 @@ def _queue_acknowledgment(notice: Notice, token: str, missing: list[str], *, wit
         context={"notice": notice, "items": items, "missing": [MISSING_LABELS.get(m, m) for m in missing],
                  "status_url": status_url(token), "confirm_url": confirm_url(notice) if with_confirmation else "",
                  "suspension": suspension, "response_due_at": response_due_at, "site_url": settings.SITE_URL,
-                 "names_ours": notice.items.filter(state=NoticeItem.State.MATCHED).exists()},
+                 "names_ours": notice.items.filter(state=NoticeItem.State.MATCHED).exists(),
+                 "items_left_out": items_left_out, "max_items": MAX_ITEMS},
     )

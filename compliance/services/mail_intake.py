@@ -11,20 +11,24 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from compliance.errors import NoticeInvalid
 from compliance.intake.mail_parse import ParsedMail, parse_mail
 from compliance.intake.message_kind import MessageKind, classify_message
 from compliance.intake.notice_text import NoticeReading, acting_for, find_statements, guess_kind, read_notice
-from compliance.intake.submission import ItemInput, Submission, ValidItem, validate_items
+from compliance.intake.notice_urls import NoticeUrl
+from compliance.intake.submission import MAX_ITEMS, ItemInput, Submission, ValidItem, validate_items
 from compliance.models import InboundAttachment, InboundMessage, Notice
 from compliance.ratelimit import over_limit
 from compliance.services.counter_notices_by_mail import file_mailed_counter_notice
 from compliance.services.intake import receive_notice
 from compliance.services.mail_links import notice_named_in_text, notice_of_claimant, notice_replied_to
 from compliance.services.retractions import record_retraction
+from compliance.services.queue_failures import set_aside_inbound
 from compliance.services.supplements import supplement_notice
 
 log = logging.getLogger(__name__)
 Role = InboundMessage.Role
+MAX_ADDRESS_LENGTH = 320  # 64 + 1 + 255 (RFC 3696); the notice's column holds this much
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,13 @@ def store_inbound(raw: bytes, *, via: str, envelope_from: str = "", received_at:
     fields = {"raw": raw, "raw_sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw), "via": via,
               "envelope_from": envelope_from[:320], "received_at": received_at or timezone.now()}
     if parsed:
+        too_long = [f"the {name} address is {len(value)} characters; the raw message holds it whole"
+                    for name, value in (("From", parsed.from_address), ("envelope", envelope_from))
+                    if len(value) > MAX_ADDRESS_LENGTH]
         fields.update(
             message_id=parsed.message_id[:998], body_sha256=parsed.body_sha256, header_from=parsed.from_address[:320],
             subject=parsed.subject[:998], in_reply_to=list(parsed.in_reply_to), kind=parsed.kind,
-            defects=list(parsed.defects))
+            defects=list(parsed.defects) + too_long)
     else:
         fields["defects"] = ["the message could not be parsed; only its bytes are kept"]
     key = dedupe_key(raw, parsed)
@@ -80,16 +87,24 @@ def _reading(parsed: ParsedMail) -> NoticeReading:
                        archive_prefixes=tuple(settings.NOTICE_ARCHIVE_PREFIXES))
 
 
+def _reported(reading: NoticeReading) -> list[NoticeUrl]:
+    return [u for u in reading.urls if u.role != "reference"]
+
+
 def _items(parsed: ParsedMail) -> list[ValidItem]:
     """Only what the notice reports (ours, or an original it says was copied) and the original work;
-    links to help pages, policies, form text and footers stay references."""
+    links to help pages, policies, form text and footers stay references. A mail may name more than a
+    notice holds: the first MAX_ITEMS are kept (and the acknowledgment says so), rather than none."""
     valid, _invalid = validate_items([ItemInput(url=u.url, note="the original work, as the notice names it"
                                                 if u.role == "original" else "")
-                                      for u in _reading(parsed).urls if u.role != "reference"])
+                                      for u in _reported(_reading(parsed))[:MAX_ITEMS]])
     return valid
 
 
 def _submission(parsed: ParsedMail, items: list[ValidItem]) -> Submission:
+    if len(parsed.from_address) > MAX_ADDRESS_LENGTH:  # refused whole, never cut to fit
+        raise NoticeInvalid(f"the sender's address is {len(parsed.from_address)} characters long; "
+                            f"an email address has at most {MAX_ADDRESS_LENGTH}")
     reading = _reading(parsed)
     acting_as, principal = acting_for(parsed.text, parsed.from_name)
     return Submission(
@@ -100,6 +115,7 @@ def _submission(parsed: ParsedMail, items: list[ValidItem]) -> Submission:
         explanation=parsed.text[:10_000], good_faith=reading.good_faith, accuracy=reading.accuracy,
         signature=reading.signature, named_reference=parsed.references_tag,
         element_sources=reading.sources_json(), reference_urls=tuple(u.as_json() for u in reading.references),
+        items_left_out=max(len(_reported(reading)) - MAX_ITEMS, 0),
     )
 
 
@@ -180,9 +196,14 @@ def _retraction(message: InboundMessage, parsed: ParsedMail, items: list[ValidIt
 
 
 def process_pending(*, now: datetime, limit: int = 100) -> int:
+    """Oldest first; a message that fails is set aside with its error (and the leads alerted), never
+    left at the head of the queue where every later mail would wait behind it."""
     pending = InboundMessage.objects.filter(role=Role.PENDING).order_by("received_at").values_list("pk", flat=True)
     done = 0
     for pk in list(pending[:limit]):
-        process_inbound(message_pk=pk, now=now)
+        try:
+            process_inbound(message_pk=pk, now=now)
+        except Exception as exc:  # a poison message: whatever it is, it must not stop the queue
+            set_aside_inbound(message_pk=pk, exc=exc, now=now)
         done += 1
     return done

@@ -8,6 +8,7 @@ there (articles.importing.bulk; bulk_create elsewhere).
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import uuid
 from collections import defaultdict
@@ -17,7 +18,7 @@ from typing import Any, Iterable, NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.urls import get_script_prefix, reverse
@@ -29,6 +30,8 @@ from articles.urlnorm import host_aliases
 from compliance.intake.submission import ValidItem
 from compliance.models import Notice, NoticeItem, NoticeItemMatch
 from imagerights.services.image_gate import copies_of_many
+
+log = logging.getLogger(__name__)
 
 How = NoticeItemMatch.How
 # One match per item and target; the most specific way of matching wins.
@@ -273,8 +276,18 @@ def _match_row(match: Found, item_id: int, now: datetime) -> dict[str, Any]:
 
 def store_matched_items(notice: Notice, rows: list[dict[str, Any]], *, now: datetime) -> int:
     """Store a new notice's items (rows of NoticeItem columns, in position order), matched first so
-    that each goes in with its final state, then their matches; returns how many matches."""
-    found = _find([Item(index, row["scope"], row["url_key"], row["normalised_url"]) for index, row in enumerate(rows)])
+    that each goes in with its final state, then their matches; returns how many matches.
+
+    A notice that arrived is stored whatever matching does: if matching fails, its items are kept
+    as received (unmatched, for staff to match), the leads are alerted, and the deadline treats
+    them as undecided (a breach if nobody decides them)."""
+    try:
+        with transaction.atomic():  # a savepoint: a failed query here must not take the notice with it
+            found = _find([Item(index, row["scope"], row["url_key"], row["normalised_url"])
+                           for index, row in enumerate(rows)])
+    except Exception as exc:
+        _store_unmatched(notice, rows, exc)
+        return 0
     matched = {match.ref for match in found}
     for index, row in enumerate(rows):
         row["notice_id"] = notice.pk
@@ -283,6 +296,22 @@ def store_matched_items(notice: Notice, rows: list[dict[str, Any]], *, now: date
     insert_rows_returning_ids(NoticeItem, rows)
     insert_rows(NoticeItemMatch, [_match_row(match, rows[match.ref]["id"], now) for match in found])
     return len(found)
+
+
+def _store_unmatched(notice: Notice, rows: list[dict[str, Any]], exc: Exception) -> None:
+    from compliance.services.alerts import alert_compliance_leads  # alerts reach the outbox, which needs models
+
+    log.exception("matching the items of %s failed; they are stored as received", notice.reference)
+    for row in rows:
+        row["notice_id"], row["state"], row["matched_at"] = notice.pk, NoticeItem.State.RECEIVED, None
+    insert_rows_returning_ids(NoticeItem, rows)
+    alert_compliance_leads(
+        subject=f"[{notice.reference}] its items could not be matched", notice=notice,
+        template="compliance/mail/queue_row_failed.txt",
+        context={"what": f"Removal request {notice.reference}", "error": f"{type(exc).__name__}: {exc}"[:500],
+                 "link": reverse("admin:compliance_notice_change", args=[notice.pk]),
+                 "action": "The request and its items are stored, unmatched. Find what they name on our site and "
+                           "decide them by hand; its deadlines run as usual."})
 
 
 def match_items(notice: Notice, *, now: datetime) -> int:

@@ -39,24 +39,38 @@ def _headers(message: OutboundMessage) -> dict[str, str]:
 
 
 def send_pending(*, now: datetime, limit: int = SEND_BATCH) -> int:
-    """Send what is pending; each row is claimed under a lock that other senders skip."""
+    """Send what is pending; each row is claimed under a lock that other senders skip. A row that
+    cannot be sent after MAX_ATTEMPTS, or breaks in a way no retry cures, is set aside and alerted."""
+    from compliance.services.queue_failures import set_aside_outbound  # it queues mail through this module
+
     sent = 0
     for pk in OutboundMessage.objects.filter(state=OutboundMessage.State.PENDING).values_list("pk", flat=True)[:limit]:
-        with transaction.atomic():
-            message = (OutboundMessage.objects.select_for_update(skip_locked=True)
-                       .filter(pk=pk, state=OutboundMessage.State.PENDING).first())
-            if message is None:
-                continue
-            message.attempts += 1
-            try:
-                EmailMessage(subject=message.subject, body=message.body, to=[message.to_address],
-                             headers=_headers(message)).send()
-            except Exception as exc:  # SMTP and backend errors alike: recorded, retried
-                message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.state = OutboundMessage.State.FAILED
-            else:
-                message.state, message.sent_at, message.last_error = OutboundMessage.State.SENT, now, ""
-                sent += 1
-            message.save(update_fields=["attempts", "last_error", "state", "sent_at"])
+        try:
+            outcome = _send_one(pk, now)
+        except Exception as exc:  # a poison row (unrenderable, unsavable): set aside, the others go on
+            set_aside_outbound(message_pk=pk, exc=exc)
+            continue
+        if isinstance(outcome, Exception):
+            set_aside_outbound(message_pk=pk, exc=outcome)
+        sent += outcome is True
     return sent
+
+
+def _send_one(pk: int, now: datetime) -> bool | Exception | None:
+    """True when sent; the error when it failed for the last time; None otherwise."""
+    with transaction.atomic():
+        message = (OutboundMessage.objects.select_for_update(skip_locked=True)
+                   .filter(pk=pk, state=OutboundMessage.State.PENDING).first())
+        if message is None:
+            return None
+        message.attempts += 1
+        try:
+            EmailMessage(subject=message.subject, body=message.body, to=[message.to_address],
+                         headers=_headers(message)).send()
+        except Exception as exc:  # SMTP and backend errors alike: recorded, retried
+            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            message.save(update_fields=["attempts", "last_error"])
+            return exc if message.attempts >= MAX_ATTEMPTS else None
+        message.state, message.sent_at, message.last_error = OutboundMessage.State.SENT, now, ""
+        message.save(update_fields=["attempts", "last_error", "state", "sent_at"])
+        return True

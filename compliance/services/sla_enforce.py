@@ -7,7 +7,7 @@ and the deadline landing together end in one state. Running it twice acts once."
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,6 +16,7 @@ from django.db import transaction
 from compliance import roles
 from compliance.models import (CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaBreach,
                                SlaDeadline)
+from compliance.selectors import automated_withdrawals_this_sweep
 from compliance.services.audit import record
 from compliance.services.counter_notices import restore_contested
 from compliance.services.decisions import Reasons
@@ -57,8 +58,7 @@ def _enforce(deadline_id: int, now: datetime) -> str:
     if deadline.state not in SlaDeadline.OPEN_STATES:
         return f"already {deadline.state}"
     if now < _act_time(deadline):
-        deadline.state, deadline.wake_at, deadline.lease_until = State.PENDING, _act_time(deadline), None
-        deadline.save(update_fields=["state", "wake_at", "lease_until"])
+        _put_back(deadline, wake_at=_act_time(deadline))
         return "not due yet"
     undecided = notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists()
     if deadline.kind == Kind.RESTORE:
@@ -85,6 +85,45 @@ def _enforce(deadline_id: int, now: datetime) -> str:
     return outcome
 
 
+def _put_back(deadline: SlaDeadline, *, wake_at: datetime) -> None:
+    """Back to pending without acting: the sweeper counted its claim as an attempt, and it was none."""
+    deadline.state, deadline.wake_at, deadline.lease_until = State.PENDING, wake_at, None
+    deadline.attempts = max(deadline.attempts - 1, 0)
+    deadline.save(update_fields=["state", "wake_at", "lease_until", "attempts", "deferrals"])
+
+
+def give_up(*, deadline_id: int, now: datetime) -> str:
+    """A deadline the system could not enforce (attempts exhausted, a poison row): never a quiet end.
+
+    Marked failed with its last error, recorded as a breach with that reason, audited, and escalated
+    urgently; /healthz names it until staff acknowledge it."""
+    with transaction.atomic():
+        notice_id = SlaDeadline.objects.filter(pk=deadline_id).values_list("notice_id", flat=True).first()
+        if notice_id is None:
+            return "gone"
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        deadline = SlaDeadline.objects.select_for_update().get(pk=deadline_id)
+        if deadline.state not in SlaDeadline.OPEN_STATES:
+            return f"already {deadline.state}"
+        reason = (f"could not be enforced after {deadline.attempts} attempts: "
+                  f"{deadline.last_error or 'no error recorded (the task never finished: lost or killed)'}")
+        deadline.state, deadline.done_at, deadline.lease_until = State.FAILED, now, None
+        deadline.outcome = reason[:200]
+        deadline.save(update_fields=["state", "done_at", "lease_until", "outcome"])
+        _store_breach(notice, deadline, now, reason)
+        try:
+            with transaction.atomic():  # the poison may be in what the mail needs: the breach stands regardless
+                _escalate(notice, deadline, now, urgent=True, reason=reason)
+        except Exception:
+            log.exception("the escalation of failed SLA deadline %s could not be queued", deadline_id)
+        record(action="sla.failed", target=notice, actor=ACTOR, at=now,
+               data={"deadline": deadline.pk, "kind": deadline.kind, "reason": reason[:300],
+                     "due_at": deadline.due_at, "attempts": deadline.attempts})
+    log.error("SLA deadline %s (%s of %s) could not be enforced: breach recorded, leads alerted",
+              deadline_id, deadline.kind, notice.reference)
+    return f"breach recorded: {reason}"
+
+
 def _restore_window_ended(notice: Notice, deadline: SlaDeadline, now: datetime) -> str:
     """The counter-notice's business days are over and no court action was recorded."""
     counter = deadline.counter_notice
@@ -108,7 +147,7 @@ def _response_due(notice: Notice, deadline: SlaDeadline, now: datetime, *, undec
         return "nothing left undecided"
     if notice.decisions.filter(decided_at__gte=notice.received_at).exists():
         return "answered: staff decided or asked for information"
-    return _breach(notice, deadline, now, "no one decided or asked for what is missing within 24 hours")
+    return record_breach(notice, deadline, now, "no one decided or asked for what is missing within 24 hours")
 
 
 STEPS = [Kind.ESCALATE_50, Kind.ESCALATE_75, Kind.ESCALATE_90, Kind.DUE]
@@ -126,37 +165,35 @@ def _complaint_due(notice: Notice, deadline: SlaDeadline, now: datetime, *, unde
     person; the missed deadline is a recorded breach and goes to the compliance lead."""
     complaint = deadline.counter_notice
     if complaint is not None and complaint.status in CounterNotice.OPEN_STATUSES:
-        return _breach(notice, deadline, now, f"complaint {complaint.reference} not answered in time")
+        return record_breach(notice, deadline, now, f"complaint {complaint.reference} not answered in time")
     if undecided:
-        return _breach(notice, deadline, now, "items reopened by a complaint not decided again in time")
+        return record_breach(notice, deadline, now, "items reopened by a complaint not decided again in time")
     return "complaint answered and items decided"
-
-
-def _automatic_withdrawals_recently(now: datetime) -> int:
-    window = now - timedelta(seconds=settings.SLA_SWEEP_INTERVAL_SECONDS)
-    return Decision.objects.filter(automated=True, action=Decision.Action.WITHDRAW, decided_at__gt=window).count()
 
 
 def _at_due(notice: Notice, matches: list[NoticeItemMatch], deadline: SlaDeadline, now: datetime) -> str:
     withdrawable = [m for m in matches if m.state == NoticeItemMatch.State.MATCHED
                     and m.how in NoticeItemMatch.AUTOMATIC_WITHDRAWAL_ALLOWED and m.asset_id is None]
     if action_at_due(notice) != "withdraw":
-        return _breach(notice, deadline, now, "unverified or escalating notice undecided at the deadline")
+        return record_breach(notice, deadline, now, "unverified or escalating notice undecided at the deadline")
     if not settings.SLA_AUTOMATED_WITHDRAWALS:
-        return _breach(notice, deadline, now, "automated withdrawals are switched off")
-    if withdrawable and _automatic_withdrawals_recently(now) >= settings.SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP:
-        deadline.state, deadline.lease_until = State.PENDING, None
-        deadline.wake_at = now + timedelta(seconds=settings.SLA_SWEEP_INTERVAL_SECONDS)
-        deadline.save(update_fields=["state", "lease_until", "wake_at"])
+        return record_breach(notice, deadline, now, "automated withdrawals are switched off")
+    if withdrawable and automated_withdrawals_this_sweep(now) >= settings.SLA_MAX_AUTOMATED_WITHDRAWALS_PER_SWEEP:
+        deadline.deferrals += 1
+        _put_back(deadline, wake_at=now)  # the next sweep takes it again, with a fresh cap
         return "capped: too many automated withdrawals in this sweep, retried next sweep"
     withdrawn = [_withdraw(notice, match, now) for match in withdrawable]
     _settle_items(notice, now)
     left = notice.items.filter(state=NoticeItem.State.MATCHED).exists()
+    never_matched = notice.items.filter(state=NoticeItem.State.RECEIVED).exists()  # matching failed at intake
     if left:
-        _breach(notice, deadline, now, "matches that are never withdrawn automatically are still undecided")
+        record_breach(notice, deadline, now, "matches that are never withdrawn automatically are still undecided")
+    elif never_matched:
+        record_breach(notice, deadline, now, "items that could not be matched are still undecided")
     elif now > deadline.due_at:
-        _breach(notice, deadline, now, "the fail-safe withdrawal came after the deadline")
-    return f"withdrew {sum(withdrawn)} article(s) pending review" + ("; escalated the rest" if left else "")
+        record_breach(notice, deadline, now, "the fail-safe withdrawal came after the deadline")
+    escalated = left or never_matched
+    return f"withdrew {sum(withdrawn)} article(s) pending review" + ("; escalated the rest" if escalated else "")
 
 
 def _withdraw(notice: Notice, match: NoticeItemMatch, now: datetime) -> int:
@@ -181,21 +218,25 @@ def _settle_items(notice: Notice, now: datetime) -> None:
             item.save(update_fields=["state", "decided_at"])
 
 
-def _breach(notice: Notice, deadline: SlaDeadline, now: datetime, reason: str) -> str:
-    SlaBreach.objects.get_or_create(deadline=deadline, defaults={
-        "notice": notice, "due_at": deadline.due_at, "detected_at": now, "reason": reason[:300],
-        "lateness_seconds": max(0, int((now - deadline.due_at).total_seconds()))})
-    _escalate(notice, deadline, now, urgent=True)
+def record_breach(notice: Notice, deadline: SlaDeadline, now: datetime, reason: str) -> str:
+    _store_breach(notice, deadline, now, reason)
+    _escalate(notice, deadline, now, urgent=True, reason=reason)
     return f"breach recorded: {reason}"
 
 
-def _escalate(notice: Notice, deadline: SlaDeadline, now: datetime, *, urgent: bool) -> str:
+def _store_breach(notice: Notice, deadline: SlaDeadline, now: datetime, reason: str) -> None:
+    SlaBreach.objects.get_or_create(deadline=deadline, defaults={
+        "notice": notice, "due_at": deadline.due_at, "detected_at": now, "reason": reason[:300],
+        "lateness_seconds": max(0, int((now - deadline.due_at).total_seconds()))})
+
+
+def _escalate(notice: Notice, deadline: SlaDeadline, now: datetime, *, urgent: bool, reason: str = "") -> str:
     groups = [roles.COMPLIANCE_LEAD] if urgent else [roles.REVIEWER, roles.COMPLIANCE_LEAD]
     staff = get_user_model().objects.filter(groups__name__in=groups, is_active=True).exclude(email="").distinct()
     for person in staff:
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.ESCALATION, to=person.email,
                    subject=f"[{notice.reference}] {'URGENT: ' if urgent else ''}{deadline.get_kind_display()}",
                    template="compliance/mail/escalation.txt",
-                   context={"notice": notice, "deadline": deadline, "urgent": urgent,
+                   context={"notice": notice, "deadline": deadline, "urgent": urgent, "breach_reason": reason,
                             "site_url": settings.SITE_URL})
     return f"escalated to {len(staff)} staff"

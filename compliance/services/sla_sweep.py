@@ -14,8 +14,7 @@ from typing import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Left
+from django.db.models import F
 
 from compliance.models import SlaDeadline, SweepHeartbeat
 
@@ -34,29 +33,38 @@ class SweepResult:
 
 
 def _claim(now: datetime, limit: int) -> tuple[list[int], list[int]]:
-    """Two set-based UPDATEs on the locked rows, never one statement per row."""
+    """One set-based UPDATE on the locked rows, never one statement per row. Rows whose attempts are
+    used up are not claimed: they are handed to ``give_up`` (a breach, never a quiet end)."""
     lease_until = now + timedelta(seconds=settings.SLA_LEASE_SECONDS)
     with transaction.atomic():
         rows = list(SlaDeadline.objects.select_for_update(skip_locked=True, of=("self",))
                     .filter(state__in=SlaDeadline.OPEN_STATES, wake_at__lte=now)
                     .order_by("wake_at").values_list("pk", "attempts")[:limit])
-        # A poison row: reported and set aside, so it never blocks the others.
-        failed = [pk for pk, attempts in rows if attempts + 1 > settings.SLA_MAX_ATTEMPTS]
-        claimed = [pk for pk, attempts in rows if attempts + 1 <= settings.SLA_MAX_ATTEMPTS]
+        exhausted = [pk for pk, attempts in rows if attempts >= settings.SLA_MAX_ATTEMPTS]
+        claimed = [pk for pk, attempts in rows if attempts < settings.SLA_MAX_ATTEMPTS]
         SlaDeadline.objects.filter(pk__in=claimed).update(
             attempts=F("attempts") + 1, state=State.DISPATCHED, lease_until=lease_until, wake_at=lease_until)
-        SlaDeadline.objects.filter(pk__in=failed).update(
-            attempts=F("attempts") + 1, state=State.FAILED, done_at=now,
-            outcome=Concat(Value(f"failed after {settings.SLA_MAX_ATTEMPTS} attempts: "), Left("last_error", 150)))
         SweepHeartbeat.objects.update_or_create(name=HEARTBEAT, defaults={"last_sweep_at": now,
                                                                          "last_claimed": len(claimed)})
-    return claimed, failed
+    return claimed, exhausted
+
+
+def _give_up(exhausted: list[int], now: datetime) -> list[int]:
+    from compliance.services.sla_enforce import give_up  # the enforcer's module imports much of compliance
+
+    failed = []
+    for pk in exhausted:
+        try:
+            give_up(deadline_id=pk, now=now)
+            failed.append(pk)
+        except Exception:  # the row stays open and overdue (health says so); the next sweep tries again
+            log.exception("SLA deadline %s could not be set aside as a breach", pk)
+    return failed
 
 
 def sweep(*, now: datetime, enqueue: Enqueue, limit: int | None = None) -> SweepResult:
-    claimed, failed = _claim(now, limit or settings.SLA_SWEEP_LIMIT)
-    for pk in failed:
-        log.error("SLA deadline %s failed too often and was set aside", pk)
+    claimed, exhausted = _claim(now, limit or settings.SLA_SWEEP_LIMIT)
+    failed = _give_up(exhausted, now)
     batch, enqueued = settings.SLA_ENQUEUE_BATCH, 0
     try:
         for start in range(0, len(claimed), batch):

@@ -13,13 +13,12 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from compliance import roles
-from compliance.models import OutboundMessage, WebhookDelivery, WebhookEndpoint
+from compliance.models import WebhookDelivery, WebhookEndpoint
+from compliance.services.alerts import alert_compliance_leads
 from compliance.services.audit import canonical_json
-from compliance.services.outbox import queue_mail
+from compliance.services.queue_failures import set_aside_delivery
 
 MAX_ATTEMPTS = 8
 TIMEOUT_SECONDS = 10
@@ -70,9 +69,12 @@ def _post(delivery: WebhookDelivery, now: datetime) -> tuple[int | None, str]:
 def deliver_pending(*, now: datetime, limit: int = 50) -> int:
     delivered = 0
     for pk in _claim(now, limit):
-        delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=pk)
-        status, error = _post(delivery, now)
-        delivered += _record(delivery, status, error, now)
+        try:
+            delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=pk)
+            status, error = _post(delivery, now)
+            delivered += _record(delivery, status, error, now)
+        except Exception as exc:  # a poison row: set aside and alerted, the others go on
+            set_aside_delivery(delivery_pk=pk, exc=exc)
     return delivered
 
 
@@ -94,9 +96,6 @@ def _record(delivery: WebhookDelivery, status: int | None, error: str, now: date
 
 def _escalate(delivery: WebhookDelivery) -> None:
     """A withdrawal that does not reach the CMS or CDN may still be live there: people must know."""
-    leads = get_user_model().objects.filter(groups__name=roles.COMPLIANCE_LEAD, is_active=True).exclude(email="")
-    data = json.loads(delivery.payload)
-    for lead in leads:
-        queue_mail(notice=None, purpose=OutboundMessage.Purpose.ESCALATION, to=lead.email,
-                   subject=f"URGENT: webhook {delivery.endpoint.name} failed for {delivery.event}",
-                   template="compliance/mail/webhook_failed.txt", context={"delivery": delivery, "data": data})
+    alert_compliance_leads(subject=f"webhook {delivery.endpoint.name} failed for {delivery.event}",
+                           template="compliance/mail/webhook_failed.txt",
+                           context={"delivery": delivery, "data": json.loads(delivery.payload)})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -80,6 +81,11 @@ def _get(url: str, deadline: float) -> tuple[int, dict[str, str], bytes]:
         raise FetchRefused(f"took longer than {settings.FETCH_TIMEOUT_SECONDS} s")
     connection_class = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
     connection = connection_class(host, port, address=address, timeout=remaining)
+    # The time limit holds for the whole download, not per read: a server dripping a byte a second
+    # would pass every per-read timeout. At the deadline the socket is shut, which ends any read.
+    watchdog = threading.Timer(remaining, _cut_off, [connection])
+    watchdog.daemon = True
+    watchdog.start()
     try:
         connection.request("GET", path, headers={"User-Agent": settings.FETCH_USER_AGENT, "Accept": "image/*",
                                                  "Accept-Encoding": "identity"})
@@ -92,9 +98,20 @@ def _get(url: str, deadline: float) -> tuple[int, dict[str, str], bytes]:
             return response.status, headers, _read_limited(response, headers, deadline)
         return response.status, headers, b""
     except (OSError, http.client.HTTPException) as exc:
+        if time.monotonic() >= deadline:
+            raise FetchRefused(f"took longer than {settings.FETCH_TIMEOUT_SECONDS} s") from None
         raise FetchRefused(f"{host}: {' '.join(str(exc).split()) or type(exc).__name__}") from None
     finally:
+        watchdog.cancel()
         connection.close()
+
+
+def _cut_off(connection: http.client.HTTPConnection) -> None:
+    try:
+        if connection.sock is not None:
+            connection.sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
 
 
 def _check_type(headers: dict[str, str]) -> None:
@@ -109,11 +126,15 @@ def _read_limited(response: http.client.HTTPResponse, headers: dict[str, str], d
     if declared.isdigit() and int(declared) > limit:
         raise FetchRefused(f"file of {declared} bytes is over the {limit}-byte limit")
     chunks, size = [], 0
-    while chunk := response.read(64 * 1024):
+    while chunk := response.read1(64 * 1024):  # what has arrived, so the deadline is checked often
         size += len(chunk)
         if size > limit:
             raise FetchRefused(f"file is over the {limit}-byte limit")
         if time.monotonic() > deadline:
             raise FetchRefused(f"took longer than {settings.FETCH_TIMEOUT_SECONDS} s")
         chunks.append(chunk)
+    if time.monotonic() >= deadline:  # the watchdog cut the connection: what came is not the file
+        raise FetchRefused(f"took longer than {settings.FETCH_TIMEOUT_SECONDS} s")
+    if declared.isdigit() and size < int(declared):
+        raise FetchRefused(f"the connection ended after {size} of {declared} bytes")
     return b"".join(chunks)

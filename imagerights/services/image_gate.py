@@ -69,7 +69,7 @@ def _near_on_postgresql(signed: int, probes: list[list[int]], within: int) -> li
     """One index-only scan per band (the indexes cover phash and id), the distance checked in the scan."""
     table = StoredFile._meta.db_table
     scans = " UNION ALL ".join(
-        f"SELECT id, bit_count((phash # %s::bigint)::bit(64)) AS d FROM {table} WHERE phash_band_{band} = ANY(%s)"
+        f"SELECT id, bit_count((phash # CAST(%s AS bigint))::bit(64)) AS d FROM {table} WHERE phash_band_{band} = ANY(%s)"
         for band in range(len(probes)))
     params: list[object] = []
     for values in probes:

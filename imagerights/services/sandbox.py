@@ -41,14 +41,21 @@ def trust_anchors_pem() -> str:
         raise ParseFailure(f"cannot read the C2PA trust anchors at {path}: {exc.strerror}") from None
 
 
+def parser_environment() -> dict[str, str]:
+    """Only what the parser needs: a hostile file's parser never sees our secrets (database URL,
+    secret key, mail and webhook credentials), which live in this process's environment."""
+    return {"PATH": os.defpath, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONPATH": str(ROOT),
+            "PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1"}
+
+
 def parse_in_subprocess(data: bytes, *, content_type: str, image_only: bool = False) -> dict[str, Any]:
     """{"image": {...}, "iptc_xmp": {...}, "c2pa": {...}} as imagerights.services.parse_worker answers
     (only "image", with the pHash, when ``image_only``)."""
     header = {"content_type": content_type, "max_pixels": settings.IMAGERIGHTS_MAX_PIXELS,
               "trust_anchors": "" if image_only else trust_anchors_pem(), "only": "image" if image_only else ""}
     seconds = settings.IMAGERIGHTS_PARSE_SECONDS
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "PYTHONPATH": str(ROOT)}
+    env = parser_environment()
     try:
         done = subprocess.run(
             [sys.executable, "-m", "imagerights.services.parse_worker"],

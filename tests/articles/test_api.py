@@ -18,7 +18,7 @@ def test_api_is_for_staff_only(client, django_user_model):
     assert client.get("/api/v1/articles/").status_code == 403
 
 
-def test_token_authentication_works_for_staff(client, django_user_model):
+def test_a_staff_token_is_refused_the_second_factor_is_not_skipped(client, django_user_model):
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.create(user=django_user_model.objects.create_user("bot", is_staff=True))
@@ -26,7 +26,13 @@ def test_token_authentication_works_for_staff(client, django_user_model):
 
     response = client.get("/api/v1/articles/", HTTP_AUTHORIZATION=f"Token {token.key}")
 
-    assert response.status_code == 200
+    assert response.status_code in (401, 403) and "two-factor" in response.json()["detail"]
+
+
+def test_a_staff_session_without_its_second_factor_is_not_staff_to_the_api(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("pw-only", password="x-y-z-123", is_staff=True))
+
+    assert client.get("/api/v1/articles/").status_code == 403
 
 
 def test_filter_by_primary_source_url_in_any_spelling(staff_client):

@@ -50,7 +50,8 @@ def test_a_reviewer_withdraws_the_most_urgent_item_and_an_auditor_finds_no_chang
     page.get_by_label("Username").fill("reviewer")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Please enter your OTP token")).to_be_visible()  # a password alone is not enough
+    # A password alone is not enough, and the answer does not say whether it was right.
+    expect(page.get_by_text("Please enter a correct username, password and authenticator code.")).to_be_visible()
 
     _log_in(page, base, "reviewer", shot="01-login")
     page.get_by_role("link", name="Notices", exact=True).first.click()

@@ -20,15 +20,17 @@ def database_url() -> str:
 
 
 class Worker:
-    def __init__(self, log: Path):
+    def __init__(self, log: Path, *, queues: str = "sla", env: dict[str, str] | None = None):
         self.log = log
+        self.queues = queues
+        self.env = env or {}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Worker":
-        env = {**os.environ, "DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1", **self.env}
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--queues", "sla", "--concurrency", "1",
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--queues", self.queues, "--concurrency", "1",
                  "--pool", "solo", "--without-heartbeat", "--without-mingle", "--without-gossip", "--loglevel", "INFO"],
                 cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         self.wait_for_log("ready.", seconds=60)

@@ -56,3 +56,30 @@ def test_same_mail_posted_twice_is_one_message(client, corpus):
         assert _post_mime(client, raw).status_code == 200
 
     assert InboundMessage.objects.count() == 1
+
+
+SPOOFED = (b"From: Rights Desk <copyright@gettyimages.example>\r\nTo: takedown@worldtimetodays.example\r\n"
+           b"Subject: DMCA notice\r\nMessage-ID: <spoofed-1@gettyimages.example>\r\n\r\n"
+           b"Remove https://worldtimetodays.example/articles/ukrainian-army-secures-kharkiv/ now.\r\n")
+
+
+@pytest.mark.parametrize("path", ["/anymail/sendgrid/inbound/", "/anymail/mailgun/inbound_mime/",
+                                  "/anymail/postmark/inbound/", "/anymail/amazon_ses/inbound/",
+                                  "/anymail/mailjet/inbound/", "/anymail/sparkpost/inbound/",
+                                  "/anymail/mandrill/", "/anymail/resend/inbound/"])
+def test_every_provider_is_refused_while_no_secret_is_set(client, settings, path):
+    settings.ANYMAIL = {"WEBHOOK_SECRET": ""}
+
+    response = client.post(path, {"email": SPOOFED.decode()})
+
+    assert response.status_code == 503 and b"ANYMAIL_WEBHOOK_SECRET is not set" in response.content
+    assert InboundMessage.objects.count() == 0
+
+
+def test_a_provider_missing_its_own_setting_answers_503_naming_it(client, settings):
+    settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}  # no MAILGUN_WEBHOOK_SIGNING_KEY
+
+    response = _post_mime(client, SPOOFED)
+
+    assert response.status_code == 503 and b"not configured on our side" in response.content
+    assert InboundMessage.objects.count() == 0

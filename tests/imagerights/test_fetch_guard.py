@@ -88,3 +88,36 @@ def test_ingest_fetches_the_page_pictures_and_records_a_refusal(local_allowed, t
     assert link.origin == "fetch" and link.file.size == len(PHOTO)
     refused = ProvenanceEvent.objects.get(kind="fetched", asset__original_url="http://10.9.9.9/inside.jpg")
     assert "private" in refused.detail["refused"]
+
+
+def test_the_time_limit_holds_for_the_whole_download_not_each_read(local_allowed, settings):
+    """A server sending one byte every 0.3 s never trips a per-read timeout; the whole download must stop."""
+    import socket
+    import threading
+    import time
+
+    settings.FETCH_TIMEOUT_SECONDS = 1.5
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 1000\r\n\r\n")
+            while not stop.is_set():
+                try:
+                    conn.sendall(b"x")
+                except OSError:
+                    return
+                time.sleep(0.3)
+
+    threading.Thread(target=drip, daemon=True).start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchRefused, match="took longer than 1.5 s"):
+            fetch_image(f"http://127.0.0.1:{listener.getsockname()[1]}/slow.jpg")
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 3

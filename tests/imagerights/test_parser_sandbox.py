@@ -31,3 +31,21 @@ def test_a_file_that_keeps_killing_its_parser_is_given_up_after_the_counted_atte
     assert stored.parse_attempts == settings.IMAGERIGHTS_PARSE_MAX_ATTEMPTS
     last = RightsReading.objects.get(asset=assets[-1], witness="c2pa")
     assert last.state == "unreadable" and last.error.startswith("given up after 3 failed parses")
+
+
+def test_the_parser_process_gets_a_minimal_environment_without_our_secrets(monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    from imagerights.services.sandbox import ROOT, parser_environment
+
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "not-for-the-parser")
+    env = parser_environment()
+    seen = subprocess.run([sys.executable, "-c", "import json, os; print(json.dumps(dict(os.environ)))"],
+                          env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+    assert "not-for-the-parser" not in seen and "DATABASE_URL" not in seen
+    assert set(env) <= {"PATH", "LANG", "LC_ALL", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "OPENBLAS_NUM_THREADS",
+                        "OMP_NUM_THREADS", "MKL_NUM_THREADS"}
+    assert os.environ.get("DATABASE_URL", "x") not in env.values()

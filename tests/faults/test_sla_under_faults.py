@@ -2,10 +2,10 @@
 
 Time cannot be injected into the worker: rows are made past due, leases are short, and the
 sweeper (run here, as beat would) is given the clock. Each test counts effects: every deadline
-acted on exactly once, no notice lost, lateness at most one sweep interval plus one lease.
+acted on exactly once, no notice lost, lateness at most one sweep interval plus one lease, and
+records them in the fault suite's table (tests/faults/figures.py, docs/operations.md).
 """
 
-import os
 import threading
 from datetime import timedelta
 
@@ -23,34 +23,18 @@ from compliance.services.sla_sweep import sweep
 from compliance.tasks import enqueue_deadlines
 from config.celery import app as celery_app
 from tests.compliance.intake_helpers import submission
-from tests.compliance.real_worker import Worker, database_url, wait_until
+from tests.compliance.real_worker import database_url, wait_until
 from tests.factories import ArticleFactory
+from tests.faults.figures import Figures, record
+from tests.faults.workers import BROKER, needs_real_stack
 
-BROKER = os.environ.get("CELERY_BROKER_URL", "")
-pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql" or not BROKER.startswith("redis"),
-                       reason="needs PostgreSQL and a Redis broker (CI sets both)"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.faults, needs_real_stack, pytest.mark.django_db(transaction=True)]
 LEASE = 3
 
 
 @pytest.fixture(autouse=True)
 def short_lease(settings):
     settings.SLA_LEASE_SECONDS = LEASE
-
-
-@pytest.fixture
-def worker(tmp_path):
-    workers: list[Worker] = []
-
-    def start() -> Worker:
-        workers.append(Worker(tmp_path / f"worker-{len(workers)}.log").start())
-        return workers[-1]
-
-    yield start
-    for each in workers:
-        each.stop()
 
 
 def _past_due_notice(n: int = 0) -> tuple[Notice, Article]:
@@ -90,6 +74,24 @@ def _lateness(notice: Notice, since) -> float:
     return seconds
 
 
+def _record_one(scenario: str, notice: Notice, lateness: float) -> None:
+    """One past-due notice: acted on once (asserted by the caller), nothing lost or missed."""
+    decisions = Decision.objects.filter(notice=notice).count()
+    silent = notice.deadlines.filter(state="failed").exclude(breach__isnull=False).count()
+    record(Figures(scenario, notices=1, lost=int(not Notice.objects.filter(pk=notice.pk).exists()), missed=silent,
+                   twice=max(decisions - 1, 0), max_lateness_seconds=lateness))
+
+
+def _recovers(scenario: str, notice: Notice, article: Article, running, settings) -> None:
+    """After the fault: beat sweeps, the worker enforces; each deadline once, within interval + lease."""
+    recovered_at = timezone.now()
+    _sweep_until_done(notice, log=running.log)
+    _assert_acted_once(notice, article)
+    lateness = _lateness(notice, recovered_at)
+    assert lateness <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
+    _record_one(scenario, notice, lateness)
+
+
 def test_past_due_deadlines_are_enforced_by_the_real_worker(worker, settings):
     notice, article = _past_due_notice()
     running = worker()
@@ -100,7 +102,9 @@ def test_past_due_deadlines_are_enforced_by_the_real_worker(worker, settings):
 
     assert len(result.claimed) == 4
     _assert_acted_once(notice, article)
-    assert _lateness(notice, started) <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
+    lateness = _lateness(notice, started)
+    assert lateness <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
+    _record_one("past-due notice, no fault", notice, lateness)
 
 
 def test_the_same_enforce_delivered_twice_acts_once(worker):
@@ -142,12 +146,8 @@ def test_redis_flushed_with_tasks_in_flight_loses_nothing(worker, settings):
     assert len(sweep(now=timezone.now(), enqueue=enqueue_deadlines).claimed) == 4
     redis.Redis.from_url(BROKER).flushall()
     running = worker()
-    recovered_at = timezone.now()
 
-    _sweep_until_done(notice, log=running.log)
-
-    _assert_acted_once(notice, article)
-    assert _lateness(notice, recovered_at) <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
+    _recovers("Redis flushed with tasks in flight", notice, article, running, settings)
 
 
 def test_worker_killed_mid_task_is_redone_once(worker, settings):
@@ -167,12 +167,8 @@ def test_worker_killed_mid_task_is_redone_once(worker, settings):
     blocker.rollback()
     blocker.close()
     second = worker()
-    recovered_at = timezone.now()
 
-    _sweep_until_done(notice, log=second.log)
-
-    _assert_acted_once(notice, article)
-    assert _lateness(notice, recovered_at) <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
+    _recovers("worker SIGKILL mid-enforcement", notice, article, second, settings)
 
 
 def _use_broker(url: str) -> None:
@@ -192,12 +188,8 @@ def test_redis_down_while_a_notice_arrives(worker, settings):
         _use_broker(BROKER)
     assert down.enqueue_error and down.enqueued == 0
     running = worker()
-    recovered_at = timezone.now()
 
-    _sweep_until_done(notice, log=running.log)
-
-    _assert_acted_once(notice, article)
-    assert _lateness(notice, recovered_at) <= settings.SLA_SWEEP_INTERVAL_SECONDS + LEASE
+    _recovers("Redis down while a notice arrives", notice, article, running, settings)
 
 
 def test_a_poison_row_among_good_ones_is_set_aside(worker, settings):
@@ -216,4 +208,8 @@ def test_a_poison_row_among_good_ones_is_set_aside(worker, settings):
 
     for notice, article in good:
         _assert_acted_once(notice, article)
-    assert "TypeError" in poison.deadlines.get(kind="due").outcome
+    failed = poison.deadlines.get(kind="due")
+    assert "TypeError" in failed.outcome and "TypeError" in failed.breach.reason
+    record(Figures("poison deadline among 3 good notices", notices=4, lost=4 - Notice.objects.count(),
+                   missed=SlaDeadline.objects.filter(state="failed", breach__isnull=True).count(),
+                   twice=sum(max(Decision.objects.filter(notice=n).count() - 1, 0) for n, _ in good)))
