@@ -51,6 +51,7 @@ def test_wrong_password_wrong_code_and_no_code_get_one_answer(client, staff):
         assert "OTP token" not in html and "id_otp_device" not in html and "disabled" not in html
 
 
+@pytest.mark.slow
 def test_ten_failures_lock_the_account_even_for_the_right_password(client, staff, settings):
     for _ in range(settings.STAFF_LOGIN_FAILURES_PER_ACCOUNT):
         _sign_in(client, f"guess-{timezone.now().timestamp()}", "000000")

@@ -7,7 +7,7 @@ from articles.models import Article, Asset, ProvenanceEvent
 from compliance.demo import SEED_SLUG, seed_demo
 from compliance.demo_media import SECOND_SLUG
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # each test seeds the whole demo
 
 
 @pytest.fixture

@@ -81,6 +81,7 @@ def test_pages_that_are_not_articles_are_refused_in_one_line(tmp_path, content, 
         call_command("ingest_article", str(page), "--source-url", "https://harbour.example/a")
 
 
+@pytest.mark.slow
 def test_the_command_exits_non_zero_with_one_line_and_no_traceback(tmp_path):
     page = tmp_path / "page.html"
     page.write_bytes(PAGE)

@@ -95,6 +95,7 @@ def test_an_overlong_idempotency_key_is_refused_not_cut(api):
     assert _post(api, json.dumps(_body()), HTTP_IDEMPOTENCY_KEY=shared).status_code == 201
 
 
+@pytest.mark.slow
 def test_a_mail_naming_more_urls_than_a_notice_holds_keeps_the_first_and_says_so():
     message = EmailMessage()
     message["From"] = "Rights Desk <desk@rights.example>"

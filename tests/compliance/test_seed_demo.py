@@ -9,6 +9,7 @@ from compliance.outcomes import outcome_of_states
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_seed_demo_is_idempotent_and_complete(client):
     call_command("seed_demo", "--articles", "20")
 
