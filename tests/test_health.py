@@ -25,6 +25,7 @@ def test_healthz_reports_database_broker_and_sweeper(client, swept_just_now):
             "inbound_mail_oldest_pending_seconds", "audit_chain_intact"} <= set(body["checks"])
 
 
+@pytest.mark.slow
 def test_healthz_fails_naming_the_broker_when_it_is_unreachable(client, monkeypatch, swept_just_now):
     monkeypatch.setattr(celery_app.conf, "broker_write_url", "redis://127.0.0.1:1/0")
 

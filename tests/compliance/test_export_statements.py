@@ -88,6 +88,7 @@ def test_exporting_twice_gives_the_same_statements_and_since_only_what_is_new(de
     assert _export(tmp_path, "--since", "2030-01-01") == []
 
 
+@pytest.mark.slow
 def test_calls_hold_at_most_a_hundred_statements(tmp_path):
     urls = [f"https://outlet.example/many/{n}.html" for n in range(205)]
     for url in urls:

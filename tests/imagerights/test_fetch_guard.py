@@ -90,6 +90,7 @@ def test_ingest_fetches_the_page_pictures_and_records_a_refusal(local_allowed, t
     assert "private" in refused.detail["refused"]
 
 
+@pytest.mark.slow
 def test_the_time_limit_holds_for_the_whole_download_not_each_read(local_allowed, settings):
     """A server sending one byte every 0.3 s never trips a per-read timeout; the whole download must stop."""
     import socket

@@ -24,6 +24,7 @@ def edited_copy(image: Image.Image) -> bytes:
     return jpeg(cropped.resize((int(w * .6), int(h * .6)), Image.LANCZOS), quality=45)
 
 
+@pytest.mark.slow
 def test_an_edited_copy_of_a_withdrawn_photo_is_matched_and_other_photos_are_not():
     original = photo(60)
     withdrawn = AssetFactory(status=Asset.Status.WITHDRAWN)
@@ -44,6 +45,7 @@ def test_a_live_photo_is_not_a_stay_down_match():
     assert withdrawn_photo_match(edited_copy(original)) is None
 
 
+@pytest.mark.slow
 def test_copies_of_finds_every_other_asset_with_the_same_photo():
     original = photo(63)
     named = AssetFactory(original_url="https://cdn.example/named.jpg")
@@ -70,6 +72,7 @@ def test_band_probes_cover_every_hash_within_the_threshold():
     assert [len(p) for p in probes] == [14, 14, 14, 14, 13]
 
 
+@pytest.mark.slow
 def test_a_notice_naming_one_image_url_matches_every_copy_of_that_photo():
     from PIL import Image
 
