@@ -123,7 +123,7 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             for position, item in enumerate(submission.items)
         ], now=received_at, found=found)
         if notice.clock_started_at:
-            schedule_deadlines(notice, clock_started_at=notice.clock_started_at)
+            schedule_deadlines(notice, clock_started_at=notice.clock_started_at, new_notice=True)
         if sender is not None:
             apply_trusted_flagger(notice, by=_actor(channel, sender), now=received_at)
         earlier = _earlier_same_notice(notice) if submission.items and not suspension else None
