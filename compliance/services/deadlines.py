@@ -25,7 +25,8 @@ def safety_margin() -> timedelta:
     return timedelta(seconds=settings.SLA_LEASE_SECONDS + interval * (1 + intervals_for_burst))
 
 
-def schedule_deadlines(notice: Notice, *, clock_started_at: datetime) -> list[SlaDeadline]:
+def schedule_deadlines(notice: Notice, *, clock_started_at: datetime, new_notice: bool = False) -> list[SlaDeadline]:
+    """`new_notice`: created in this transaction, so it has no response promise to supersede yet."""
     window = timedelta(hours=settings.SLA_HOURS)
     rows = [SlaDeadline(notice=notice, kind=kind, due_at=clock_started_at + window * fraction,
                         wake_at=clock_started_at + window * fraction)
@@ -33,8 +34,9 @@ def schedule_deadlines(notice: Notice, *, clock_started_at: datetime) -> list[Sl
     due_at = clock_started_at + window
     rows.append(SlaDeadline(notice=notice, kind=Kind.DUE, due_at=due_at, wake_at=due_at - safety_margin()))
     # The removal clock supersedes the response promise made while elements were missing.
-    SlaDeadline.objects.filter(notice=notice, kind=Kind.RESPONSE, state__in=SlaDeadline.OPEN_STATES).update(
-        state=SlaDeadline.State.CANCELLED, done_at=clock_started_at, outcome="the 24-hour removal clock started")
+    if not new_notice:
+        SlaDeadline.objects.filter(notice=notice, kind=Kind.RESPONSE, state__in=SlaDeadline.OPEN_STATES).update(
+            state=SlaDeadline.State.CANCELLED, done_at=clock_started_at, outcome="the 24-hour removal clock started")
     return SlaDeadline.objects.bulk_create(rows)
 
 

@@ -18,7 +18,7 @@ from compliance.intake.submission import MAX_ITEMS, Submission
 from compliance.models import Notice, NoticeItem, OutboundMessage, SenderRestriction
 from compliance.services.audit import personal_data_hash, record
 from compliance.services.deadlines import schedule_deadlines, schedule_response_deadline
-from compliance.services.matching import store_matched_items
+from compliance.services.matching import Found, store_matched_items
 from compliance.services.outbox import queue_mail
 from compliance.services.references import new_reference, new_status_token, signed_status_token
 from compliance.services.standing import active_suspension, apply_trusted_flagger
@@ -86,7 +86,9 @@ def _earlier_same_notice(notice: Notice) -> Notice | None:
 
 def receive_notice(*, channel: str, submission: Submission, needs_confirmation: bool = False,
                    sender=None, client_ip: str | None = None, received_at: datetime | None = None,
-                   acknowledge: bool = True, reply_to_message_id: str = "") -> ReceivedNotice:
+                   acknowledge: bool = True, reply_to_message_id: str = "",
+                   found: list[Found] | None = None) -> ReceivedNotice:
+    """`found`: the items' matches when the caller matched a run of notices together (mail)."""
     received_at = received_at or timezone.now()
     missing = submission.missing_elements()
     token, digest = new_status_token()
@@ -119,9 +121,9 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             {"position": position, "scope": item.scope, "url": item.url[:2048], "normalised_url": item.normalised_url,
              "url_key": item.url_key, "original_url": item.original_url, "note": item.note}
             for position, item in enumerate(submission.items)
-        ], now=received_at)
+        ], now=received_at, found=found)
         if notice.clock_started_at:
-            schedule_deadlines(notice, clock_started_at=notice.clock_started_at)
+            schedule_deadlines(notice, clock_started_at=notice.clock_started_at, new_notice=True)
         if sender is not None:
             apply_trusted_flagger(notice, by=_actor(channel, sender), now=received_at)
         earlier = _earlier_same_notice(notice) if submission.items and not suspension else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from compliance.models import InboundAttachment, InboundMessage, Notice
 from compliance.ratelimit import over_limit
 from compliance.services.counter_notices_by_mail import file_mailed_counter_notice
 from compliance.services.intake import receive_notice
+from compliance.services.matching import Found, find_for_many
 from compliance.services.mail_links import notice_named_in_text, notice_of_claimant, notice_replied_to
 from compliance.services.retractions import record_retraction
 from compliance.services.queue_failures import set_aside_inbound
@@ -91,21 +92,39 @@ def _reported(reading: NoticeReading) -> list[NoticeUrl]:
     return [u for u in reading.urls if u.role != "reference"]
 
 
-def _items(parsed: ParsedMail) -> list[ValidItem]:
+@dataclass
+class Read:
+    """A stored message read once: its parse, what its text says, the items it names and, when it was
+    matched with the rest of its run, their matches (None: it matches alone, in its own transaction)."""
+
+    parsed: ParsedMail | None
+    reading: NoticeReading | None = None
+    items: list[ValidItem] = field(default_factory=list)
+    found: list[Found] | None = None
+
+
+def _read(raw: bytes) -> Read:
+    parsed = _parse(raw)
+    if parsed is None or parsed.kind != InboundMessage.Kind.MESSAGE:
+        return Read(parsed)
+    reading = _reading(parsed)
+    return Read(parsed, reading, _items(reading))
+
+
+def _items(reading: NoticeReading) -> list[ValidItem]:
     """Only what the notice reports (ours, or an original it says was copied) and the original work;
     links to help pages, policies, form text and footers stay references. A mail may name more than a
     notice holds: the first MAX_ITEMS are kept (and the acknowledgment says so), rather than none."""
     valid, _invalid = validate_items([ItemInput(url=u.url, note="the original work, as the notice names it"
                                                 if u.role == "original" else "")
-                                      for u in _reported(_reading(parsed))[:MAX_ITEMS]])
+                                      for u in _reported(reading)[:MAX_ITEMS]])
     return valid
 
 
-def _submission(parsed: ParsedMail, items: list[ValidItem]) -> Submission:
+def _submission(parsed: ParsedMail, reading: NoticeReading, items: list[ValidItem]) -> Submission:
     if len(parsed.from_address) > MAX_ADDRESS_LENGTH:  # refused whole, never cut to fit
         raise NoticeInvalid(f"the sender's address is {len(parsed.from_address)} characters long; "
                             f"an email address has at most {MAX_ADDRESS_LENGTH}")
-    reading = _reading(parsed)
     acting_as, principal = acting_for(parsed.text, parsed.from_name)
     return Submission(
         claimant_name=(parsed.from_name or parsed.from_address.split("@")[0])[:200],
@@ -130,25 +149,27 @@ def _may_acknowledge(address: str) -> bool:
     return not (by_address or by_domain)
 
 
-def process_inbound(*, message_pk: int, now: datetime) -> InboundMessage:
-    """Open a notice, join one, or store only. Runs once per message, whoever calls it."""
+def process_inbound(*, message_pk: int, now: datetime, read: Read | None = None) -> InboundMessage:
+    """Open a notice, join one, or store only. Runs once per message, whoever calls it; `read` is the
+    message as `read_run` read it (its raw bytes never change once stored)."""
     with transaction.atomic():
         message = InboundMessage.objects.select_for_update().get(pk=message_pk)
         if message.role != Role.PENDING:
             return message
-        parsed = _parse(bytes(message.raw))
-        if parsed is None or parsed.kind != InboundMessage.Kind.MESSAGE:
+        read = read or _read(bytes(message.raw))
+        if read.parsed is None or read.reading is None:
             message.role = Role.IGNORED  # auto-replies, bounces, spam: kept, never acknowledged
         else:
-            _route(message, parsed, now)
+            _route(message, read, now)
         message.processed_at = now
         message.save(update_fields=["role", "notice", "processed_at", "message_kind", "counter_notice"])
     return message
 
 
-def _route(message: InboundMessage, parsed: ParsedMail, now: datetime) -> None:
+def _route(message: InboundMessage, read: Read, now: datetime) -> None:
     """By what the message is: a counter-notice or a retraction never opens a takedown."""
-    items = _items(parsed)
+    parsed, items = read.parsed, read.items
+    assert parsed is not None and read.reading is not None
     target = notice_replied_to(parsed)
     kind = classify_message(parsed.subject, parsed.text, threads_to_notice=target is not None)
     message.message_kind = kind
@@ -165,14 +186,15 @@ def _route(message: InboundMessage, parsed: ParsedMail, now: datetime) -> None:
                           by="claimant:email", now=now)
         message.role, message.notice = Role.THREADED, target
     else:
-        _takedown(message, parsed, items)
+        _takedown(message, parsed, read.reading, items, read.found)
 
 
-def _takedown(message: InboundMessage, parsed: ParsedMail, items: list[ValidItem]) -> None:
+def _takedown(message: InboundMessage, parsed: ParsedMail, reading: NoticeReading, items: list[ValidItem],
+              found: list[Found] | None) -> None:
     received = receive_notice(
-        channel=Notice.Channel.EMAIL, submission=_submission(parsed, items), received_at=message.received_at,
-        acknowledge=_may_acknowledge(parsed.from_address),
-        reply_to_message_id=f"<{parsed.message_id}>" if parsed.message_id else "")
+        channel=Notice.Channel.EMAIL, submission=_submission(parsed, reading, items),
+        received_at=message.received_at, acknowledge=_may_acknowledge(parsed.from_address),
+        reply_to_message_id=f"<{parsed.message_id}>" if parsed.message_id else "", found=found)
     message.notice = received.notice
     message.role = Role.DUPLICATE if received.notice.duplicate_of_id else Role.OPENED
 
@@ -195,15 +217,42 @@ def _retraction(message: InboundMessage, parsed: ParsedMail, items: list[ValidIt
     record_retraction(message=message, notice=notice, sender=parsed.from_address, now=now)
 
 
-def process_pending(*, now: datetime, limit: int = 100) -> int:
-    """Oldest first; a message that fails is set aside with its error (and the leads alerted), never
-    left at the head of the queue where every later mail would wait behind it."""
-    pending = InboundMessage.objects.filter(role=Role.PENDING).order_by("received_at").values_list("pk", flat=True)
-    done = 0
-    for pk in list(pending[:limit]):
+def read_run(pks: list[int]) -> dict[int, Read]:
+    """A run of stored messages read before each is processed in its own transaction: one query for
+    their bytes, each parsed and read once, and the items of all of them matched in one round of
+    lookups rather than a round per message. A message that cannot be read here is left out, to be
+    read (and to fail, if it must) on its own."""
+    reads: dict[int, Read] = {}
+    for pk, raw in InboundMessage.objects.filter(pk__in=pks, role=Role.PENDING).values_list("pk", "raw"):
         try:
-            process_inbound(message_pk=pk, now=now)
+            reads[pk] = _read(bytes(raw))
+        except Exception:
+            log.exception("reading stored message %s with its run failed; it is read alone", pk)
+    named = [pk for pk, read in reads.items() if read.items]
+    found = find_for_many([reads[pk].items for pk in named])
+    for pk, matches in zip(named, found or []):
+        reads[pk].found = matches
+    return reads
+
+
+def process_run(pks: list[int], *, now: datetime) -> int:
+    """Messages in the order given, read as one run, each processed in its own transaction. One that
+    fails is set aside with its error (and the leads alerted), never left at the head of the queue
+    where every later mail would wait behind it."""
+    reads = read_run(pks)
+    for pk in pks:
+        try:
+            process_inbound(message_pk=pk, now=now, read=reads.get(pk))
         except Exception as exc:  # a poison message: whatever it is, it must not stop the queue
             set_aside_inbound(message_pk=pk, exc=exc, now=now)
-        done += 1
-    return done
+    return len(pks)
+
+
+RUN_SIZE = 25  # messages read and matched together: their parses are held in memory meanwhile
+
+
+def process_pending(*, now: datetime, limit: int = 100) -> int:
+    """Oldest first, in runs of RUN_SIZE (see process_run)."""
+    pending = list(InboundMessage.objects.filter(role=Role.PENDING).order_by("received_at")
+                   .values_list("pk", flat=True)[:limit])
+    return sum(process_run(pending[start:start + RUN_SIZE], now=now) for start in range(0, len(pending), RUN_SIZE))

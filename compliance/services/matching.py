@@ -274,20 +274,47 @@ def _match_row(match: Found, item_id: int, now: datetime) -> dict[str, Any]:
             "decided_at": None}
 
 
-def store_matched_items(notice: Notice, rows: list[dict[str, Any]], *, now: datetime) -> int:
+def find_for_many(item_lists: list[list[ValidItem]]) -> list[list[Found]] | None:
+    """The matches of several notices' items in one round of lookups (a run of stored mails): each
+    list's matches come back with refs indexing that list, as `store_matched_items` reads them.
+    None when the lookups fail, so that each notice then matches alone and fails alone."""
+    items, owner = [], []
+    for which, valid in enumerate(item_lists):
+        for index, item in enumerate(valid):
+            items.append(Item(len(items), item.scope, item.url_key, item.normalised_url))
+            owner.append((which, index))
+    try:
+        with transaction.atomic():  # a savepoint: a failed query must not spoil the caller's transaction
+            found = _find(items)
+    except Exception:
+        log.exception("matching a run of notices together failed; each is matched alone")
+        return None
+    per_list: list[list[Found]] = [[] for _ in item_lists]
+    for match in found:
+        which, index = owner[match.ref]
+        per_list[which].append(Found(index, match.how, match.article_id, match.asset_id, match.evidence_sha256,
+                                     match.evidence))
+    return per_list
+
+
+def store_matched_items(notice: Notice, rows: list[dict[str, Any]], *, now: datetime,
+                        found: list[Found] | None = None) -> int:
     """Store a new notice's items (rows of NoticeItem columns, in position order), matched first so
     that each goes in with its final state, then their matches; returns how many matches.
 
     A notice that arrived is stored whatever matching does: if matching fails, its items are kept
     as received (unmatched, for staff to match), the leads are alerted, and the deadline treats
-    them as undecided (a breach if nobody decides them)."""
-    try:
-        with transaction.atomic():  # a savepoint: a failed query here must not take the notice with it
-            found = _find([Item(index, row["scope"], row["url_key"], row["normalised_url"])
-                           for index, row in enumerate(rows)])
-    except Exception as exc:
-        _store_unmatched(notice, rows, exc)
-        return 0
+    them as undecided (a breach if nobody decides them).
+
+    `found`, when given, is what `find_for_many` found for these rows moments before."""
+    if found is None:
+        try:
+            with transaction.atomic():  # a savepoint: a failed query here must not take the notice with it
+                found = _find([Item(index, row["scope"], row["url_key"], row["normalised_url"])
+                               for index, row in enumerate(rows)])
+        except Exception as exc:
+            _store_unmatched(notice, rows, exc)
+            return 0
     matched = {match.ref for match in found}
     for index, row in enumerate(rows):
         row["notice_id"] = notice.pk

@@ -1,0 +1,90 @@
+"""A run of stored mails is read and matched together, then each opens its notice in its own
+transaction: the matches are the ones each mail finds alone, a mail that fails is set aside without
+its run, and the lookups do not grow with the number of mails in the run."""
+
+from email.message import EmailMessage
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from compliance.models import InboundMessage, NoticeItemMatch
+from compliance.services.mail_intake import process_inbound, process_pending, process_run, store_inbound
+from tests.compliance.test_email_intake import _STATEMENTS
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+OURS = "https://worldtimetodays.example/articles/"
+
+
+def _mail(sender: str, *urls: str, number: int) -> bytes:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "takedown@worldtimetodays.example"
+    message["Subject"] = "DMCA notice: copyright infringement"
+    message["Message-ID"] = f"<run-{number}@claimant.example>"
+    message.set_content("Please remove these pages, which copy our photographs:\n\n"
+                        + "\n".join(urls) + "\n\n" + _STATEMENTS)
+    return bytes(message)
+
+
+def _stored(*mails: bytes) -> list[int]:
+    return [store_inbound(raw, via="file").message.pk for raw in mails]
+
+
+def _matches_of(pk: int) -> list[tuple[str, int, str]]:
+    message = InboundMessage.objects.get(pk=pk)
+    return sorted(NoticeItemMatch.objects.filter(item__notice=message.notice)
+                  .values_list("item__url", "article_id", "how"))
+
+
+def test_a_run_finds_for_each_mail_what_it_finds_alone():
+    harbour, strike = ArticleFactory(slug="harbour-fire"), ArticleFactory(slug="port-strike")
+    mails = [_mail(f"Claimant {n} <c{n}@claimant{n}.example>", *urls, number=n) for n, urls in enumerate([
+        (OURS + "harbour-fire/", "https://elsewhere.example/page"),
+        (OURS + "port-strike",),  # the slash twin of our page: a candidate
+        ("https://elsewhere.example/nothing-of-ours",),
+        (OURS + "port-strike/", OURS + "harbour-fire/"),
+    ])]
+    alone = _stored(*mails[:4])
+    for pk in alone:
+        process_inbound(message_pk=pk, now=timezone.now())
+    expected = [_matches_of(pk) for pk in alone]
+    InboundMessage.objects.all().delete()
+
+    together = _stored(*[raw.replace(b"@claimant.example>", b"@run.example>") for raw in mails])
+    assert process_run(together, now=timezone.now()) == 4
+
+    assert [_matches_of(pk) for pk in together] == expected
+    assert expected[0] == [(OURS + "harbour-fire/", harbour.pk, "exact_url")]
+    assert expected[1] == [(OURS + "port-strike", strike.pk, "trailing_slash")]
+    assert expected[2] == []
+    assert {m[1] for m in expected[3]} == {harbour.pk, strike.pk}
+
+
+def test_a_mail_that_fails_is_set_aside_and_the_rest_of_its_run_opens_notices():
+    ArticleFactory(slug="harbour-fire")
+    long_sender = "x" * 400 + "@claimant.example"
+    pks = _stored(_mail("Good <good@claimant.example>", OURS + "harbour-fire", number=1),
+                  _mail(long_sender, OURS + "harbour-fire", number=2),
+                  _mail("Other <other@claimant.example>", OURS + "harbour-fire", number=3))
+
+    assert process_pending(now=timezone.now()) == 3
+
+    roles = [InboundMessage.objects.get(pk=pk).role for pk in pks]
+    assert roles == ["opened", "failed", "opened"]
+    assert [len(_matches_of(pk)) for pk in (pks[0], pks[2])] == [1, 1]
+
+
+def test_the_lookups_of_a_run_do_not_grow_with_its_mails():
+    ArticleFactory(slug="harbour-fire")
+
+    def article_queries(count: int, first: int) -> int:
+        pks = _stored(*[_mail(f"C <c{n}@claimant{n}.example>", OURS + "harbour-fire", number=n)
+                        for n in range(first, first + count)])
+        with CaptureQueriesContext(connection) as queries:
+            process_run(pks, now=timezone.now())
+        return sum('FROM "articles_article"' in q["sql"] for q in queries.captured_queries)
+
+    assert article_queries(2, 100) == article_queries(8, 200)
