@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -42,6 +43,25 @@ class Notice(models.Model):
         DKIM_ALIGNED = "dkim_aligned", "DKIM-aligned sender domain"
         HOLDER_DOMAIN = "holder_domain", "Rights holder's verified domain"
         TRUSTED_FLAGGER = "trusted_flagger", "Trusted flagger"
+
+    # The notice lifecycle (DESIGN.md): from-status -> the statuses it may move to. Only
+    # compliance.services.lifecycle.move_notice changes a notice's status, and it checks this table;
+    # a notice is created in its first status by intake, which is not a move.
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.RECEIVED: frozenset({Status.AWAITING_CONFIRMATION, Status.AWAITING_INFORMATION, Status.IN_REVIEW,
+                                    Status.DECIDED, Status.CLOSED}),
+        # Confirmed: to what is missing, or to the queue; staff may ask, decide or close it as a duplicate meanwhile.
+        Status.AWAITING_CONFIRMATION: frozenset({Status.AWAITING_INFORMATION, Status.IN_REVIEW, Status.DECIDED,
+                                                 Status.CLOSED}),
+        # The claimant's answer (or a reopened complaint) brings it back to the queue.
+        Status.AWAITING_INFORMATION: frozenset({Status.IN_REVIEW, Status.DECIDED, Status.CLOSED}),
+        Status.IN_REVIEW: frozenset({Status.AWAITING_INFORMATION, Status.DECIDED, Status.CLOSED}),
+        # A counter-notice or a claimant's complaint reopens a decided notice.
+        Status.DECIDED: frozenset({Status.IN_REVIEW, Status.CLOSED}),
+        # A closed one (a duplicate, a suspended sender's) is reopened the same way, and staff may still
+        # decide its items.
+        Status.CLOSED: frozenset({Status.IN_REVIEW, Status.DECIDED}),
+    }
 
     class ActingAs(models.TextChoices):
         OWNER = "owner", "Owner"
@@ -117,9 +137,14 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def may_move_to(self, to: str) -> bool:
+        """Staying where it is is not a move; every other change of status must be in TRANSITIONS."""
+        return to == self.status or to in self.TRANSITIONS.get(self.status, frozenset())
+
     @property
     def is_complete(self) -> bool:
         return not self.missing_elements
+
 
 
 class NoticeItem(models.Model):

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from compliance.errors import NotFound
 from compliance.models import Notice
-from compliance.services.audit import record
+from compliance.services.lifecycle import move_notice
 from compliance.services.standing import apply_trusted_flagger
 from compliance.services.intake import CONFIRM_SALT
 
@@ -32,13 +32,11 @@ def confirm_email(*, notice_id: int, now: datetime) -> Notice:
         notice.email_confirmed_at = now
         if notice.verification == Notice.Verification.UNVERIFIED:
             notice.verification = Notice.Verification.EMAIL_CONFIRMED
-        previous = notice.status
+        to = notice.status
         if notice.status == Notice.Status.AWAITING_CONFIRMATION:
-            notice.status = (Notice.Status.AWAITING_INFORMATION if notice.missing_elements
-                             else Notice.Status.IN_REVIEW)
-        notice.save(update_fields=["email_confirmed_at", "verification", "status"])
-        record(action="notice.email_confirmed", target=notice, actor="claimant:web", at=now,
-               data={"from": previous, "to": notice.status, "verification": notice.verification})
+            to = Notice.Status.AWAITING_INFORMATION if notice.missing_elements else Notice.Status.IN_REVIEW
+        move_notice(notice, to, by="claimant:web", now=now, action="notice.email_confirmed",
+                    fields=["email_confirmed_at", "verification"], data={"verification": notice.verification})
         # A confirmed mailbox proves its domain: a trusted flagger's notice goes first from now on.
         apply_trusted_flagger(notice, proven_domain=notice.claimant_email.rsplit("@", 1)[-1], by="claimant:web",
                               now=now)

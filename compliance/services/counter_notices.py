@@ -21,9 +21,10 @@ from articles.models import Article
 from compliance.business_days import add_business_days
 from compliance.errors import IllegalTransition, NotFound
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
-from compliance.services.audit import personal_data_hash, record
+from compliance.services.audit import personal_data_hash
 from compliance.services.decisions import Reasons
 from compliance.services.deadlines import UNDECIDED_ITEM_STATES, schedule_complaint_deadline
+from compliance.services.lifecycle import move_notice
 from compliance.services.outbox import queue_mail
 from compliance.services.sla_policy import complaint_window
 from compliance.services.references import REFERENCE_ALPHABET, new_status_token
@@ -124,10 +125,7 @@ def file_counter_notice(*, article: Article, decision: Decision, data: CounterNo
             channel=channel, missing_elements=list(missing or []))
         SlaDeadline.objects.create(notice=notice, kind=SlaDeadline.Kind.RESTORE, due_at=restore_due_at,
                                    wake_at=restore_due_at, counter_notice=counter)
-        previous = notice.status
-        if notice.status in (Notice.Status.DECIDED, Notice.Status.CLOSED):
-            notice.status = Notice.Status.IN_REVIEW
-            notice.save(update_fields=["status"])
+        to = Notice.Status.IN_REVIEW if notice.status in (Notice.Status.DECIDED, Notice.Status.CLOSED) else notice.status
         status_path = reverse("takedown-counter-status", args=[token])
         context = {"counter": counter, "notice": notice, "article": article, "decision": decision,
                    "status_url": settings.SITE_URL + status_path,
@@ -139,10 +137,10 @@ def file_counter_notice(*, article: Article, decision: Decision, data: CounterNo
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.COUNTER_NOTICE, to=counter.email,
                    subject=f"[{counter.reference}] We received your {counter.get_kind_display().lower()}",
                    template="compliance/mail/counter_notice_received.txt", context=context)
-        record(action="counter_notice.received", target=counter, actor=by, at=now, data={
+        move_notice(notice, to, by=by, now=now, action="counter_notice.received", target=counter, data={
             "kind": counter.kind, "notice": notice.reference, "article": article.pk, "decision": decision.pk,
-            "restore_due_at": restore_due_at, "email_sha256": digest, "from": previous, "to": notice.status,
-            "channel": channel, "missing": counter.missing_elements})
+            "restore_due_at": restore_due_at, "email_sha256": digest, "channel": channel,
+            "missing": counter.missing_elements})
     return ReceivedCounterNotice(counter, status_path, created=True)
 
 
@@ -169,12 +167,13 @@ def _close(counter: CounterNotice, status: str, *, by: str, now: datetime, outco
     return pending.update(state=SlaDeadline.State.CANCELLED, done_at=now, outcome=outcome[:200])
 
 
-def _settle_notice(notice: Notice) -> None:
+def _settled_status(notice: Notice) -> str:
+    """Where the notice goes once a counter-notice is settled: decided again when nothing is left open."""
     open_counters = notice.counter_notices.filter(status__in=CounterNotice.OPEN_STATUSES).exists()
     undecided = notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists()
     if not open_counters and not undecided and notice.status == Notice.Status.IN_REVIEW:
-        notice.status = Notice.Status.DECIDED
-        notice.save(update_fields=["status"])
+        return Notice.Status.DECIDED
+    return notice.status
 
 
 def _tell_both(notice: Notice, counter: CounterNotice, what: str, reasons: Reasons | None) -> None:
@@ -192,11 +191,11 @@ def record_claimant_sued(*, counter_notice_id: int, by: str, now: datetime, note
     with transaction.atomic():
         notice, counter = _locked(counter_notice_id, "record a court action")
         cancelled = _close(counter, Status.CLAIMANT_SUED, by=by, now=now, outcome="claimant went to court")
-        _settle_notice(notice)
+        to = _settled_status(notice)
         _tell_both(notice, counter, "The claimant told us they filed a court action; the content stays withdrawn "
                                     "while it is pending.", None)
-        record(action="counter_notice.claimant_sued", target=counter, actor=by, at=now,
-               data={"notice": notice.reference, "note": note[:500], "deadlines_cancelled": cancelled})
+        move_notice(notice, to, by=by, now=now, action="counter_notice.claimant_sued", target=counter,
+                    data={"notice": notice.reference, "note": note[:500], "deadlines_cancelled": cancelled})
     return counter
 
 
@@ -235,9 +234,9 @@ def restore_contested(*, counter_notice_id: int, reasons: Reasons, by: str, now:
                 item.state, item.decided_at = NoticeItem.State.RESTORED, now
                 item.save(update_fields=["state", "decided_at"])
         cancelled = _close(counter, Status.RESTORED, by=by, now=now, outcome="restored")
-        _settle_notice(notice)
+        to = _settled_status(notice)
         _tell_both(notice, counter, "The content was restored.", reasons)
-        record(action="counter_notice.restored", target=counter, actor=by, at=now, data={
+        move_notice(notice, to, by=by, now=now, action="counter_notice.restored", target=counter, data={
             "notice": notice.reference, "matches": [m.pk for m in matches], "automated": automated,
             "decisions": [d.pk for d in decisions], "deadlines_cancelled": cancelled})
     return decisions
@@ -255,10 +254,10 @@ def uphold_contested(*, counter_notice_id: int, reasons: Reasons, by: str, now: 
             explanation=reasons.explanation[:2000], facts=reasons.facts[:5000],
             territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500])
         cancelled = _close(counter, Status.UPHELD, by=by, now=now, outcome="withdrawal upheld")
-        _settle_notice(notice)
+        to = _settled_status(notice)
         _tell_both(notice, counter, "The rejection stands." if counter.kind == Kind.CLAIMANT_COMPLAINT
                    else "The withdrawal stands.", reasons)
-        record(action="counter_notice.upheld", target=counter, actor=by, at=now, data={
+        move_notice(notice, to, by=by, now=now, action="counter_notice.upheld", target=counter, data={
             "notice": notice.reference, "decision": decision.pk, "deadlines_cancelled": cancelled})
     return decision
 
@@ -296,17 +295,14 @@ def receive_claimant_complaint(*, notice_id: int, explanation: str, now: datetim
             notice=notice, article=None, name=notice.claimant_name, organisation=notice.claimant_organisation,
             email=notice.claimant_email, email_digest=notice.claimant_email_digest, explanation=explanation,
             signature=notice.claimant_name, client_ip=client_ip, received_at=now)
-        previous = notice.status
-        if notice.status in (Notice.Status.DECIDED, Notice.Status.CLOSED):
-            notice.status = Notice.Status.IN_REVIEW
-            notice.save(update_fields=["status"])
+        to = Notice.Status.IN_REVIEW if notice.status in (Notice.Status.DECIDED, Notice.Status.CLOSED) else notice.status
         schedule_complaint_deadline(notice, counter, window=complaint_window(notice), now=now)
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.COUNTER_NOTICE, to=notice.claimant_email,
                    subject=f"[{notice.reference}] We received your complaint {counter.reference}",
                    template="compliance/mail/claimant_complaint_received.txt",
                    context={"notice": notice, "counter": counter})
-        record(action="counter_notice.received", target=counter, actor="claimant:web", at=now, data={
-            "kind": counter.kind, "notice": notice.reference, "from": previous, "to": notice.status})
+        move_notice(notice, to, by="claimant:web", now=now, action="counter_notice.received", target=counter,
+                    data={"kind": counter.kind, "notice": notice.reference})
     return counter
 
 
@@ -327,11 +323,8 @@ def reopen_rejected(*, counter_notice_id: int, by: str, now: datetime) -> int:
             item.decided_at = None
         NoticeItem.objects.bulk_update(items, ["state", "decided_at"])
         _close(counter, Status.REOPENED, by=by, now=now, outcome="rejection reversed")
-        if notice.status != Notice.Status.IN_REVIEW:
-            notice.status = Notice.Status.IN_REVIEW
-            notice.save(update_fields=["status"])
         _tell_both(notice, counter, "Your complaint was upheld: the items we had rejected are being decided again.",
                    None)
-        record(action="counter_notice.reopened", target=counter, actor=by, at=now,
-               data={"notice": notice.reference, "items": [item.pk for item in items]})
+        move_notice(notice, Notice.Status.IN_REVIEW, by=by, now=now, action="counter_notice.reopened", target=counter,
+                    data={"notice": notice.reference, "items": [item.pk for item in items]})
     return len(items)

@@ -18,6 +18,7 @@ from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, Out
 from compliance.services.audit import record
 from compliance.services.deadlines import UNDECIDED_ITEM_STATES, answer_response_deadline, cancel_if_settled
 from compliance.services.intake import later_status_url
+from compliance.services.lifecycle import move_notice
 from compliance.services.outbox import queue_mail
 from compliance.services.standing import note_upheld_withdrawals
 from compliance.services.statements import EEA, REDRESS
@@ -137,10 +138,8 @@ def _settle(notice: Notice, items: list[NoticeItem], state: str, decisions: list
     NoticeItem.objects.bulk_update(items, ["state", "decided_at"])
     answer_response_deadline(notice, now=now, how="staff decided")
     cancelled = cancel_if_settled(notice, now=now)
-    previous = notice.status
-    if cancelled or not notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists():
-        notice.status = Notice.Status.DECIDED
-        notice.save(update_fields=["status"])
+    settled = cancelled or not notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists()
+    to = Notice.Status.DECIDED if settled else notice.status
     queue_mail(notice=notice, purpose=OutboundMessage.Purpose.DECISION, to=notice.claimant_email,
                subject=f"[{notice.reference}] Decision on your removal request",
                template="compliance/mail/decision.txt",
@@ -148,7 +147,15 @@ def _settle(notice: Notice, items: list[NoticeItem], state: str, decisions: list
                         "rejected": any(d.action == Decision.Action.REJECT for d in decisions),
                         "status_url": later_status_url(notice),
                         "complaint_days": settings.COMPLAINT_WINDOW_DAYS})
-    for decision in decisions:
-        record(action=f"decision.{decision.action}", target=decision, actor=by, at=now,
-               data={"notice": notice.reference, "item": decision.item_id, "match": decision.match_id,
-                     "from": previous, "to": notice.status, "deadlines_cancelled": cancelled})
+    # One entry per decision; the first carries the notice's move, the others say where it stands.
+    previous = notice.status
+    if not decisions and to != previous:
+        move_notice(notice, to, by=by, now=now, data={"deadlines_cancelled": cancelled})
+    for position, decision in enumerate(decisions):
+        data = {"notice": notice.reference, "item": decision.item_id, "match": decision.match_id,
+                "deadlines_cancelled": cancelled}
+        if position == 0:
+            move_notice(notice, to, by=by, now=now, action=f"decision.{decision.action}", target=decision, data=data)
+        else:
+            record(action=f"decision.{decision.action}", target=decision, actor=by, at=now,
+                   data={**data, "from": previous, "to": to})

@@ -76,12 +76,11 @@ def _initial_status(missing: list[str], needs_confirmation: bool) -> str:
     return Notice.Status.AWAITING_INFORMATION if missing else Notice.Status.IN_REVIEW
 
 
-def _earlier_same_notice(notice: Notice) -> Notice | None:
+def _earlier_same_notice(*, email_digest: str, fingerprint: str, received_at: datetime) -> Notice | None:
     """The same claimant naming the same URLs within a day, by any channel: worked once."""
-    return (Notice.objects.filter(claimant_email_digest=notice.claimant_email_digest,
-                                  items_fingerprint=notice.items_fingerprint, duplicate_of__isnull=True,
-                                  received_at__gte=notice.received_at - DUPLICATE_WINDOW)
-            .exclude(pk=notice.pk).order_by("received_at").first())
+    return (Notice.objects.filter(claimant_email_digest=email_digest, items_fingerprint=fingerprint,
+                                  duplicate_of__isnull=True, received_at__gte=received_at - DUPLICATE_WINDOW)
+            .order_by("received_at").first())
 
 
 def receive_notice(*, channel: str, submission: Submission, needs_confirmation: bool = False,
@@ -95,11 +94,15 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
     email_digest = personal_data_hash(submission.claimant_email)
     # A suspended sender's notice is kept, never dropped, but not processed (DSA Art. 23).
     suspension = active_suspension(email_digest=email_digest, sender=sender, now=received_at)
+    fingerprint = items_fingerprint(submission)
     with transaction.atomic():
+        # A repeat is created closed, pointing at the first: its first status, not a move.
+        earlier = (_earlier_same_notice(email_digest=email_digest, fingerprint=fingerprint, received_at=received_at)
+                   if submission.items and not suspension else None)
         notice = Notice.objects.create(
             reference=_unique_reference(received_at), status_token_digest=digest, channel=channel,
-            kind=submission.kind, sender_suspended=bool(suspension),
-            status=Notice.Status.CLOSED if suspension else _initial_status(missing, needs_confirmation),
+            kind=submission.kind, sender_suspended=bool(suspension), duplicate_of=earlier,
+            status=Notice.Status.CLOSED if suspension or earlier else _initial_status(missing, needs_confirmation),
             verification=Notice.Verification.API_SENDER if sender else Notice.Verification.UNVERIFIED,
             claimant_name=submission.claimant_name[:200], claimant_organisation=submission.claimant_organisation[:200],
             claimant_email=submission.claimant_email, claimant_address=submission.claimant_address,
@@ -115,7 +118,7 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             reference_urls=list(submission.reference_urls),
             received_at=received_at, clock_started_at=None if missing or suspension else received_at,
             due_at=None if missing or suspension else received_at + timedelta(hours=settings.SLA_HOURS),
-            items_fingerprint=items_fingerprint(submission), sender=sender, client_ip=client_ip,
+            items_fingerprint=fingerprint, sender=sender, client_ip=client_ip,
         )
         matched = store_matched_items(notice, [
             {"position": position, "scope": item.scope, "url": item.url[:2048], "normalised_url": item.normalised_url,
@@ -126,10 +129,6 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             schedule_deadlines(notice, clock_started_at=notice.clock_started_at, new_notice=True)
         if sender is not None:
             apply_trusted_flagger(notice, by=_actor(channel, sender), now=received_at)
-        earlier = _earlier_same_notice(notice) if submission.items and not suspension else None
-        if earlier:
-            notice.duplicate_of, notice.status = earlier, Notice.Status.CLOSED
-            notice.save(update_fields=["duplicate_of", "status"])
         # Names something of ours but lacks formalities: the promise is a staff response within 24 hours.
         response = (schedule_response_deadline(notice, at=received_at)
                     if missing and matched and not suspension and not earlier else None)

@@ -14,6 +14,7 @@ from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, OutboundMessage, SlaDeadline
 from compliance.services.audit import record
 from compliance.services.deadlines import UNDECIDED_ITEM_STATES, answer_response_deadline
+from compliance.services.lifecycle import move_notice
 from compliance.services.outbox import queue_mail
 
 Status = Notice.Status
@@ -54,9 +55,6 @@ def ask_for_information(*, notice_id: int, question: str, by: str, user=None, no
         raise IllegalTransition("write the question the claimant should answer")
     with transaction.atomic():
         notice = _open_notice(notice_id, "ask for information")
-        previous = notice.status
-        notice.status = Status.AWAITING_INFORMATION
-        notice.save(update_fields=["status"])
         Decision.objects.create(notice=notice, action=Decision.Action.NEED_INFORMATION, automated=False,
                                 decided_by=user, actor=by, decided_at=now, explanation=question[:2000],
                                 decision_visibility=[], territorial_scope=[])
@@ -67,8 +65,7 @@ def ask_for_information(*, notice_id: int, question: str, by: str, user=None, no
                    template="compliance/mail/request_information.txt",
                    context={"notice": notice, "question": question},
                    in_reply_to=acknowledgment.message_id if acknowledgment else "")
-        record(action="notice.information_requested", target=notice, actor=by, at=now,
-               data={"from": previous, "to": notice.status})
+        move_notice(notice, Status.AWAITING_INFORMATION, by=by, now=now, action="notice.information_requested")
     return notice
 
 
@@ -87,12 +84,9 @@ def mark_duplicate(*, notice_id: int, original_id: int, by: str, now: datetime) 
                                     "mark it as a duplicate of that one")
         if notice.items.exclude(state__in=UNDECIDED_ITEM_STATES).exists():
             raise IllegalTransition(f"{notice.reference} has decided items; decide the rest instead")
-        previous = notice.status
-        notice.duplicate_of, notice.status = original, Status.CLOSED
-        notice.save(update_fields=["duplicate_of", "status"])
+        notice.duplicate_of = original
         cancelled = SlaDeadline.objects.filter(notice=notice, state__in=SlaDeadline.OPEN_STATES).update(
             state=SlaDeadline.State.CANCELLED, done_at=now, outcome=f"duplicate of {original.reference}")
-        record(action="notice.marked_duplicate", target=notice, actor=by, at=now,
-               data={"of": original.reference, "from": previous, "to": notice.status,
-                     "deadlines_cancelled": cancelled})
+        move_notice(notice, Status.CLOSED, by=by, now=now, action="notice.marked_duplicate", fields=["duplicate_of"],
+                    data={"of": original.reference, "deadlines_cancelled": cancelled})
     return notice

@@ -9,8 +9,8 @@ from django.db import transaction
 
 from compliance.intake.submission import ValidItem
 from compliance.models import Notice, NoticeItem
-from compliance.services.audit import record
 from compliance.services.deadlines import schedule_deadlines, schedule_response_deadline
+from compliance.services.lifecycle import move_notice
 from compliance.services.matching import match_items
 
 OPEN_STATUSES = (Notice.Status.RECEIVED, Notice.Status.AWAITING_CONFIRMATION,
@@ -43,16 +43,17 @@ def supplement_notice(*, notice_id: int, items: list[ValidItem], good_faith: boo
             schedule_deadlines(notice, clock_started_at=now)
         elif notice.missing_elements and matched and not notice.duplicate_of_id:
             schedule_response_deadline(notice, at=now)  # the first mail named nothing of ours; this one does
+        to = notice.status
         if notice.status == Notice.Status.AWAITING_INFORMATION and not notice.missing_elements:
             # The answer to what was missing, or to a reviewer's question: back to the queue.
-            notice.status = Notice.Status.IN_REVIEW
-        if not fresh and previous == (notice.status, notice.missing_elements):
+            to = Notice.Status.IN_REVIEW
+        if not fresh and previous == (to, notice.missing_elements):
             return notice
-        notice.save(update_fields=["good_faith_statement", "accuracy_statement", "signature",
-                                   "missing_elements", "clock_started_at", "due_at", "status"])
-        record(action="notice.supplemented", target=notice, actor=by, at=now, data={
-            "items_added": len(fresh), "matches_added": matched, "from": previous[0], "to": notice.status,
-            "missing": notice.missing_elements, "due_at": notice.due_at})
+        move_notice(notice, to, by=by, now=now, action="notice.supplemented",
+                    fields=["good_faith_statement", "accuracy_statement", "signature", "missing_elements",
+                            "clock_started_at", "due_at"],
+                    data={"items_added": len(fresh), "matches_added": matched, "missing": notice.missing_elements,
+                          "due_at": notice.due_at})
     return notice
 
 
