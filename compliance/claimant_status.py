@@ -11,7 +11,6 @@ from datetime import datetime
 from django.db.models import Count, Prefetch
 
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem
-from compliance.services.deadlines import UNDECIDED_ITEM_STATES
 from compliance.services.intake import MISSING_LABELS
 
 CLAIMANT_WORDS = {
@@ -34,7 +33,7 @@ class ItemStatus:
 
     @property
     def open(self) -> bool:
-        return self.item.state in UNDECIDED_ITEM_STATES
+        return self.item.state in NoticeItem.UNDECIDED
 
 
 @dataclass(frozen=True)

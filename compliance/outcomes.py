@@ -9,7 +9,6 @@ from django.db import models
 from compliance.models import NoticeItem
 
 ItemState = NoticeItem.State
-UNDECIDED = {ItemState.RECEIVED, ItemState.MATCHED, ItemState.UNMATCHED}
 
 
 class Outcome(models.TextChoices):
@@ -22,7 +21,7 @@ class Outcome(models.TextChoices):
 
 def outcome_of_states(states: Iterable[str]) -> Outcome:
     states = set(states)
-    if not states or states & UNDECIDED:
+    if not states or states & NoticeItem.UNDECIDED:
         return Outcome.OPEN
     if states == {ItemState.ACTIONED}:
         return Outcome.ACTIONED

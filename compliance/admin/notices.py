@@ -28,7 +28,6 @@ from compliance.outcomes import outcome_of_states
 from compliance.selectors import review_page
 from compliance.services import retractions, review, standing
 from compliance.services.decisions import reject_items, withdraw_items
-from compliance.services.deadlines import UNDECIDED_ITEM_STATES
 from compliance.services.matching import our_article_slug
 from compliance.services.narrowing import remove_pictures_of_matched_articles
 from compliance.services.personal_data import log_access, may_see_personal_data
@@ -50,7 +49,7 @@ def _duration(seconds: float) -> str:
 def queue_order(queryset: QuerySet[Notice]) -> QuerySet[Notice]:
     """The next promise of each notice: its 24-hour deadline while an item is undecided, else the
     restore deadline of a pending counter-notice."""
-    undecided = Exists(NoticeItem.objects.filter(notice=OuterRef("pk"), state__in=UNDECIDED_ITEM_STATES))
+    undecided = Exists(NoticeItem.objects.filter(notice=OuterRef("pk"), state__in=NoticeItem.UNDECIDED))
     restore_due = SlaDeadline.objects.filter(notice=OuterRef("pk"), kind=SlaDeadline.Kind.RESTORE,
                                              state__in=SlaDeadline.OPEN_STATES).order_by("due_at").values("due_at")
     # An incomplete notice naming our content has no clock yet, but a 24-hour response promise.
@@ -243,7 +242,7 @@ class NoticeAdmin(ReadOnlyAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts, "title": f"Notice {notice.reference}", "notice": notice, "page": page,
-            "time_left": time_left(notice, undecided=any(item.state in UNDECIDED_ITEM_STATES for item in page.items)),
+            "time_left": time_left(notice, undecided=any(item.state in NoticeItem.UNDECIDED for item in page.items)),
             "personal": personal, "can_decide": can_decide,
             "decide_form": forms.get("decide") or self._decide_form(notice),
             "ask_form": forms.get("ask") or AskForm(),
@@ -263,7 +262,7 @@ class NoticeAdmin(ReadOnlyAdmin):
 
     @staticmethod
     def _item_choices(notice: Notice) -> list[tuple[int, str]]:
-        items = notice.items.filter(state__in=UNDECIDED_ITEM_STATES).order_by("position")
+        items = notice.items.filter(state__in=NoticeItem.UNDECIDED).order_by("position")
         return [(item.pk, item.url) for item in items]
 
     @staticmethod
@@ -272,7 +271,7 @@ class NoticeAdmin(ReadOnlyAdmin):
         assets = Asset.objects.filter(
             status=Asset.Status.LIVE, article__notice_matches__asset__isnull=True,
             article__notice_matches__item__notice=notice,
-            article__notice_matches__item__state__in=UNDECIDED_ITEM_STATES).distinct().order_by("article_id", "position")
+            article__notice_matches__item__state__in=NoticeItem.UNDECIDED).distinct().order_by("article_id", "position")
         return [(asset.pk, f"{asset.get_kind_display()}: {asset.credit_line or asset.original_url}") for asset in assets]
 
     def _decide_form(self, notice: Notice, data=None) -> DecideItemsForm:
@@ -384,7 +383,7 @@ class NoticeAdmin(ReadOnlyAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME})
         service, decided, failed = (withdraw_items if withdraw else reject_items), 0, []
         for notice in queryset.order_by("pk"):
-            items = notice.items.filter(state__in=UNDECIDED_ITEM_STATES)
+            items = notice.items.filter(state__in=NoticeItem.UNDECIDED)
             if withdraw:
                 items = items.filter(state=NoticeItem.State.MATCHED)
             item_ids = list(items.values_list("pk", flat=True))

@@ -162,6 +162,9 @@ class NoticeItem(models.Model):
         REJECTED = "rejected", "Rejected"
         RESTORED = "restored", "Restored"
 
+    # Still waiting for a decision: keeps the notice open and its deadlines running.
+    UNDECIDED: ClassVar[frozenset[str]] = frozenset({State.RECEIVED, State.MATCHED, State.UNMATCHED})
+
     # No index of its own: notice_item_position and notice_item_once both begin with notice_id.
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="items", db_index=False)
     position = models.PositiveIntegerField()

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Max, Min
 
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem, SenderRestriction, SlaBreach
-from compliance.outcomes import UNDECIDED, Outcome, outcome_of_states
+from compliance.outcomes import Outcome, outcome_of_states
 from compliance.reports.period import Period
 
 ACTIONS = (Decision.Action.WITHDRAW, Decision.Action.REMOVE_ASSET, Decision.Action.REJECT)
@@ -182,7 +182,7 @@ def _decided_at(breach: SlaBreach) -> datetime | None:
     if counter is not None:
         return counter.decided_at
     notice = breach.notice
-    if notice.items.filter(state__in=UNDECIDED).exists():
+    if notice.items.filter(state__in=NoticeItem.UNDECIDED).exists():
         return None
     return notice.items.aggregate(last=Max("decided_at"))["last"]
 

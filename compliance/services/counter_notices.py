@@ -23,7 +23,7 @@ from compliance.errors import IllegalTransition, NotFound
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
 from compliance.services.audit import personal_data_hash
 from compliance.services.decisions import Reasons
-from compliance.services.deadlines import UNDECIDED_ITEM_STATES, schedule_complaint_deadline
+from compliance.services.deadlines import schedule_complaint_deadline
 from compliance.services.lifecycle import move_notice
 from compliance.services.outbox import queue_mail
 from compliance.services.sla_policy import complaint_window
@@ -170,7 +170,7 @@ def _close(counter: CounterNotice, status: str, *, by: str, now: datetime, outco
 def _settled_status(notice: Notice) -> str:
     """Where the notice goes once a counter-notice is settled: decided again when nothing is left open."""
     open_counters = notice.counter_notices.filter(status__in=CounterNotice.OPEN_STATUSES).exists()
-    undecided = notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists()
+    undecided = notice.items.filter(state__in=NoticeItem.UNDECIDED).exists()
     if not open_counters and not undecided and notice.status == Notice.Status.IN_REVIEW:
         return Notice.Status.DECIDED
     return notice.status

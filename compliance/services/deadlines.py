@@ -12,7 +12,6 @@ from compliance.services.sla_policy import response_deadline_on
 
 Kind = SlaDeadline.Kind
 ESCALATION_FRACTIONS = {Kind.ESCALATE_50: 0.5, Kind.ESCALATE_75: 0.75, Kind.ESCALATE_90: 0.9}
-UNDECIDED_ITEM_STATES = (NoticeItem.State.RECEIVED, NoticeItem.State.MATCHED, NoticeItem.State.UNMATCHED)
 
 
 def safety_margin() -> timedelta:
@@ -60,7 +59,7 @@ def answer_response_deadline(notice: Notice, *, now: datetime, how: str) -> int:
 def cancel_if_settled(notice: Notice, *, now: datetime) -> int:
     """Deadlines stop when no item is left undecided, not at the first decision. A complaint's
     deadline stops only when the complaint is answered too."""
-    if notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists():
+    if notice.items.filter(state__in=NoticeItem.UNDECIDED).exists():
         return 0
     settled = SlaDeadline.objects.filter(notice=notice, state__in=SlaDeadline.OPEN_STATES).exclude(
         kind__in=[Kind.RESTORE, Kind.COMPLAINT]).update(state=SlaDeadline.State.CANCELLED, done_at=now,
@@ -76,7 +75,7 @@ def schedule_complaint_deadline(notice: Notice, complaint, *, window: timedelta,
 
 def cancel_answered_complaints(notice: Notice, *, now: datetime) -> int:
     """Complaint deadlines whose complaint is closed and whose reopened items are all decided again."""
-    if notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists():
+    if notice.items.filter(state__in=NoticeItem.UNDECIDED).exists():
         return 0
     return SlaDeadline.objects.filter(notice=notice, kind=Kind.COMPLAINT, state__in=SlaDeadline.OPEN_STATES).exclude(
         counter_notice__status__in=["received"]).update(state=SlaDeadline.State.CANCELLED, done_at=now,

@@ -16,7 +16,7 @@ from django.db import transaction
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
 from compliance.services.audit import record
-from compliance.services.deadlines import UNDECIDED_ITEM_STATES, answer_response_deadline, cancel_if_settled
+from compliance.services.deadlines import answer_response_deadline, cancel_if_settled
 from compliance.services.intake import later_status_url
 from compliance.services.lifecycle import move_notice
 from compliance.services.outbox import queue_mail
@@ -47,7 +47,7 @@ def _locked(notice_id: int, item_ids: list[int]) -> tuple[Notice, list[NoticeIte
     list(SlaDeadline.objects.select_for_update().filter(notice=notice, state__in=SlaDeadline.OPEN_STATES))
     if len(items) != len(set(item_ids)):
         raise IllegalTransition("some of these items do not belong to this notice")
-    decided = [item for item in items if item.state not in UNDECIDED_ITEM_STATES]
+    decided = [item for item in items if item.state not in NoticeItem.UNDECIDED]
     if decided:
         earlier = Decision.objects.filter(item__in=decided).order_by("-decided_at").first()
         who = f" by {earlier.actor} at {earlier.decided_at:%Y-%m-%d %H:%M} UTC" if earlier else ""
@@ -138,7 +138,7 @@ def _settle(notice: Notice, items: list[NoticeItem], state: str, decisions: list
     NoticeItem.objects.bulk_update(items, ["state", "decided_at"])
     answer_response_deadline(notice, now=now, how="staff decided")
     cancelled = cancel_if_settled(notice, now=now)
-    settled = cancelled or not notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists()
+    settled = cancelled or not notice.items.filter(state__in=NoticeItem.UNDECIDED).exists()
     to = Notice.Status.DECIDED if settled else notice.status
     queue_mail(notice=notice, purpose=OutboundMessage.Purpose.DECISION, to=notice.claimant_email,
                subject=f"[{notice.reference}] Decision on your removal request",

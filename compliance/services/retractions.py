@@ -13,10 +13,9 @@ from datetime import datetime
 from django.db import transaction
 
 from compliance.errors import IllegalTransition
-from compliance.models import Decision, InboundMessage, Notice
+from compliance.models import Decision, InboundMessage, Notice, NoticeItem
 from compliance.services.audit import personal_data_hash, record
 from compliance.services.decisions import Reasons, close_withdrawn_by_claimant
-from compliance.services.deadlines import UNDECIDED_ITEM_STATES
 
 Role = InboundMessage.Role
 
@@ -30,7 +29,7 @@ def record_retraction(*, message: InboundMessage, notice: Notice, sender: str, n
 
 def pending_retraction(notice: Notice) -> InboundMessage | None:
     """The latest retraction on file while something is left to decide."""
-    if not notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists():
+    if not notice.items.filter(state__in=NoticeItem.UNDECIDED).exists():
         return None
     return notice.messages.filter(role=Role.RETRACTION).order_by("-received_at").first()
 
@@ -46,7 +45,7 @@ def accept_retraction(*, notice_id: int, by: str, user=None, now: datetime) -> l
         message = notice.messages.filter(role=Role.RETRACTION).order_by("-received_at").first()
         if message is None:
             raise IllegalTransition("no retraction from the claimant is on file for this notice")
-        item_ids = list(notice.items.filter(state__in=UNDECIDED_ITEM_STATES).values_list("pk", flat=True))
+        item_ids = list(notice.items.filter(state__in=NoticeItem.UNDECIDED).values_list("pk", flat=True))
         if not item_ids:
             raise IllegalTransition("nothing is left undecided on this notice")
         sender = "the claimant's own address" if from_claimant(message, notice) else "another address than the claimant's"

@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from compliance.errors import IllegalTransition
-from compliance.models import Decision, Notice, OutboundMessage, SlaDeadline
+from compliance.models import Decision, Notice, NoticeItem, OutboundMessage, SlaDeadline
 from compliance.services.audit import record
-from compliance.services.deadlines import UNDECIDED_ITEM_STATES, answer_response_deadline
+from compliance.services.deadlines import answer_response_deadline
 from compliance.services.lifecycle import move_notice
 from compliance.services.outbox import queue_mail
 
@@ -82,7 +82,7 @@ def mark_duplicate(*, notice_id: int, original_id: int, by: str, now: datetime) 
         if original.duplicate_of_id:
             raise IllegalTransition(f"{original.reference} is itself a duplicate of {original.duplicate_of}; "
                                     "mark it as a duplicate of that one")
-        if notice.items.exclude(state__in=UNDECIDED_ITEM_STATES).exists():
+        if notice.items.exclude(state__in=NoticeItem.UNDECIDED).exists():
             raise IllegalTransition(f"{notice.reference} has decided items; decide the rest instead")
         notice.duplicate_of = original
         cancelled = SlaDeadline.objects.filter(notice=notice, state__in=SlaDeadline.OPEN_STATES).update(

@@ -20,7 +20,7 @@ from compliance.selectors import automated_withdrawals_this_sweep
 from compliance.services.audit import record
 from compliance.services.counter_notices import restore_contested
 from compliance.services.decisions import Reasons
-from compliance.services.deadlines import UNDECIDED_ITEM_STATES, safety_margin
+from compliance.services.deadlines import safety_margin
 from compliance.services.outbox import queue_mail
 from compliance.services.sla_policy import action_at_due
 from compliance.services.statements import REDRESS, fail_safe_withdrawal
@@ -60,7 +60,7 @@ def _enforce(deadline_id: int, now: datetime) -> str:
     if now < _act_time(deadline):
         _put_back(deadline, wake_at=_act_time(deadline))
         return "not due yet"
-    undecided = notice.items.filter(state__in=UNDECIDED_ITEM_STATES).exists()
+    undecided = notice.items.filter(state__in=NoticeItem.UNDECIDED).exists()
     if deadline.kind == Kind.RESTORE:
         outcome = _restore_window_ended(notice, deadline, now)
     elif deadline.kind == Kind.RESPONSE:

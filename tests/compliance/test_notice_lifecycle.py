@@ -10,13 +10,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from compliance.errors import ComplianceError, IllegalTransition
-from compliance.models import AuditEntry, CounterNotice, Notice
+from compliance.models import AuditEntry, CounterNotice, Notice, NoticeItem
 from compliance.services.confirmation import confirm_email
 from compliance.services.counter_notices import (CounterNoticeInput, receive_claimant_complaint,
                                                  receive_counter_notice, reopen_rejected, restore_contested,
                                                  uphold_contested)
 from compliance.services.decisions import Reasons, reject_items, withdraw_items
-from compliance.services.deadlines import UNDECIDED_ITEM_STATES
 from compliance.services.intake import receive_notice
 from compliance.services.lifecycle import move_notice
 from compliance.services.review import ask_for_information, mark_duplicate
@@ -46,7 +45,7 @@ class Walk:
                                      submission=submission(*urls, **fields)).notice
 
     def _undecided(self) -> list[int]:
-        return list(self.notice.items.filter(state__in=UNDECIDED_ITEM_STATES).order_by("pk").values_list("pk", flat=True))
+        return list(self.notice.items.filter(state__in=NoticeItem.UNDECIDED).order_by("pk").values_list("pk", flat=True))
 
     def _open_counter(self, *kinds: str) -> CounterNotice | None:
         return self.notice.counter_notices.filter(status__in=CounterNotice.OPEN_STATUSES, kind__in=kinds).first()
