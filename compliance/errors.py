@@ -6,6 +6,10 @@ class IllegalTransition(ComplianceError):
     pass
 
 
+class ForbiddenMove(IllegalTransition):
+    """A notice was asked to change status in a way `Notice.TRANSITIONS` does not allow."""
+
+
 class NotFound(ComplianceError):
     pass
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import models
 
-from compliance.errors import IllegalTransition
+from compliance.errors import ForbiddenMove
 from compliance.models import AuditEntry, Notice
 from compliance.services.audit import record
 
@@ -25,7 +25,7 @@ def move_notice(notice: Notice, to: str, *, by: str, now: datetime, data: dict[s
     """
     previous = notice.status
     if not notice.may_move_to(to):
-        raise IllegalTransition(f"{notice.reference} is {notice.get_status_display().lower()}; it cannot become "
+        raise ForbiddenMove(f"{notice.reference} is {notice.get_status_display().lower()}; it cannot become "
                                 f"{Notice.Status(to).label.lower()}")
     notice.status = to
     notice.save(update_fields=["status", *fields])

@@ -7,9 +7,9 @@ from itertools import count
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
 
-from compliance.errors import ComplianceError, IllegalTransition
+from compliance.errors import ComplianceError, ForbiddenMove, IllegalTransition
 from compliance.models import AuditEntry, CounterNotice, Notice, NoticeItem
 from compliance.services.confirmation import confirm_email
 from compliance.services.counter_notices import (CounterNoticeInput, receive_claimant_complaint,
@@ -77,7 +77,7 @@ class Walk:
     def counter_notice(self):
         receive_counter_notice(article_slug=self.article.slug, now=self.now, data=CounterNoticeInput(
             kind=CounterNotice.Kind.COUNTER_NOTICE, name="Olena Publisher", organisation="", email="desk@outlet.example",
-            address="1 Press Lane", phone="", explanation="We licensed it.", mistake_statement=True,
+            address="1 Press Lane", phone="+380 32 000 0000", explanation="We licensed it.", mistake_statement=True,
             jurisdiction_consent=True, signature="Olena Publisher"))
 
     def complaint(self):
@@ -125,6 +125,12 @@ def _moves_recorded_since(seq: int) -> list[tuple[str, str]]:
 @given(needs_confirmation=st.booleans(), incomplete=st.booleans(),
        urls=st.sampled_from([(PRIMARY,), (PRIMARY, ELSEWHERE)]),
        events=st.lists(st.sampled_from(EVENTS), min_size=1, max_size=12))
+# Walks that always run: a counter-notice reopens a decided notice, a complaint reopens rejected items.
+@example(needs_confirmation=False, incomplete=False, urls=(PRIMARY,), events=["withdraw", "counter_notice", "restore"])
+@example(needs_confirmation=True, incomplete=True, urls=(PRIMARY,),
+         events=["confirm", "supplement", "reject", "later", "complaint", "reopen", "withdraw", "counter_notice",
+                 "deadline", "deadline", "deadline", "deadline", "deadline", "deadline", "deadline", "deadline",
+                 "deadline", "deadline", "deadline", "deadline", "deadline", "deadline", "uphold"])
 def test_every_status_reached_is_allowed_and_every_move_audited(db, needs_confirmation, incomplete, urls, events):
     with transaction.atomic():  # each example starts from an empty database: its changes are rolled back
         walk = Walk(needs_confirmation=needs_confirmation, incomplete=incomplete, urls=urls)
@@ -134,8 +140,10 @@ def test_every_status_reached_is_allowed_and_every_move_audited(db, needs_confir
             try:
                 with transaction.atomic():
                     getattr(walk, event)()
+            except ForbiddenMove:
+                raise  # a service asked for a move the table does not allow: the two disagree
             except ComplianceError:
-                pass  # refused: nothing changed
+                pass  # refused by a rule of the service: nothing changed
             after = Notice.objects.get(pk=walk.notice.pk).status
             if after != before:
                 assert after in Notice.TRANSITIONS[before], f"{event}: {before} -> {after}"
