@@ -13,7 +13,6 @@ from datetime import datetime
 from articles.models import Article
 from compliance.intake.counter_notice_text import counter_statements
 from compliance.intake.mail_parse import ParsedMail
-from compliance.intake.notice_text import find_statements
 from compliance.intake.submission import ValidItem
 from compliance.models import CounterNotice, Notice
 from compliance.services.audit import personal_data_hash
@@ -31,13 +30,13 @@ class MailedCounterNotice:
     filed: list[CounterNotice]
 
 
-def counter_notice_input(parsed: ParsedMail, items: list[ValidItem]) -> CounterNoticeInput:
-    statements = find_statements(parsed.text, tuple(item.url for item in items))
+def counter_notice_input(parsed: ParsedMail, *, signature: str) -> CounterNoticeInput:
+    """`signature`: as mail intake read it from the text."""
     mistake, consent = counter_statements(parsed.text)
-    name = parsed.from_name or statements.signature or parsed.from_address.split("@")[0]
+    name = parsed.from_name or signature or parsed.from_address.split("@")[0]
     return CounterNoticeInput(
         kind=CounterNotice.Kind.COUNTER_NOTICE, name=name[:200], email=parsed.from_address,
-        explanation=parsed.text[:10_000], signature=statements.signature[:200],
+        explanation=parsed.text[:10_000], signature=signature[:200],
         mistake_statement=mistake, jurisdiction_consent=consent)
 
 
@@ -54,10 +53,10 @@ def _contested(notice: Notice | None, items: list[ValidItem], sender: str) -> li
     return [(notice.pk, article) for article in theirs or articles]
 
 
-def file_mailed_counter_notice(*, parsed: ParsedMail, items: list[ValidItem], thread: Notice | None,
-                               received_at: datetime) -> MailedCounterNotice:
+def file_mailed_counter_notice(*, parsed: ParsedMail, signature: str, items: list[ValidItem],
+                               thread: Notice | None, received_at: datetime) -> MailedCounterNotice:
     notice = thread or notice_named_in_text(parsed)
-    data = counter_notice_input(parsed, items)
+    data = counter_notice_input(parsed, signature=signature)
     # Address and phone are not read out of a mail: they travel in its text (the explanation the
     # claimant receives), so they are neither claimed missing nor copied into fields of their own.
     missing = [name for name in missing_elements(data) if name not in NOT_READ_FROM_MAIL]

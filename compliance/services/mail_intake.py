@@ -14,7 +14,7 @@ from django.utils import timezone
 from compliance.errors import NoticeInvalid
 from compliance.intake.mail_parse import ParsedMail, parse_mail
 from compliance.intake.message_kind import MessageKind, classify_message
-from compliance.intake.notice_text import NoticeReading, acting_for, find_statements, guess_kind, read_notice
+from compliance.intake.notice_text import NoticeReading, acting_for, guess_kind, read_notice
 from compliance.intake.notice_urls import NoticeUrl
 from compliance.intake.submission import MAX_ITEMS, ItemInput, Submission, ValidItem, validate_items
 from compliance.models import InboundAttachment, InboundMessage, Notice
@@ -168,25 +168,23 @@ def process_inbound(*, message_pk: int, now: datetime, read: Read | None = None)
 
 def _route(message: InboundMessage, read: Read, now: datetime) -> None:
     """By what the message is: a counter-notice or a retraction never opens a takedown."""
-    parsed, items = read.parsed, read.items
-    assert parsed is not None and read.reading is not None
+    parsed, reading, items = read.parsed, read.reading, read.items
+    assert parsed is not None and reading is not None
     target = notice_replied_to(parsed)
     kind = classify_message(parsed.subject, parsed.text, threads_to_notice=target is not None)
     message.message_kind = kind
     if kind == MessageKind.COUNTER_NOTICE:
-        _counter_notice(message, parsed, items, target)
+        _counter_notice(message, parsed, reading, items, target)
     elif kind == MessageKind.RETRACTION:
         _retraction(message, parsed, items, target, now)
     elif kind == MessageKind.OTHER:
         message.role, message.notice = Role.FOR_STAFF, target
     elif target:
-        statements = find_statements(parsed.text, tuple(item.url for item in items))
-        supplement_notice(notice_id=target.pk, items=items, good_faith=statements.good_faith,
-                          accuracy=statements.accuracy, signature=statements.signature,
-                          by="claimant:email", now=now)
+        supplement_notice(notice_id=target.pk, items=items, good_faith=reading.good_faith,
+                          accuracy=reading.accuracy, signature=reading.signature, by="claimant:email", now=now)
         message.role, message.notice = Role.THREADED, target
     else:
-        _takedown(message, parsed, read.reading, items, read.found)
+        _takedown(message, parsed, reading, items, read.found)
 
 
 def _takedown(message: InboundMessage, parsed: ParsedMail, reading: NoticeReading, items: list[ValidItem],
@@ -199,8 +197,10 @@ def _takedown(message: InboundMessage, parsed: ParsedMail, reading: NoticeReadin
     message.role = Role.DUPLICATE if received.notice.duplicate_of_id else Role.OPENED
 
 
-def _counter_notice(message: InboundMessage, parsed: ParsedMail, items: list[ValidItem], target: Notice | None) -> None:
-    mailed = file_mailed_counter_notice(parsed=parsed, items=items, thread=target, received_at=message.received_at)
+def _counter_notice(message: InboundMessage, parsed: ParsedMail, reading: NoticeReading, items: list[ValidItem],
+                    target: Notice | None) -> None:
+    mailed = file_mailed_counter_notice(parsed=parsed, signature=reading.signature, items=items, thread=target,
+                                        received_at=message.received_at)
     message.notice = mailed.notice
     if mailed.filed:
         message.role, message.counter_notice = Role.COUNTER, mailed.filed[0]
