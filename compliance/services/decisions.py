@@ -13,6 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 
+from articles.templatetags.moments import SHORT, utc
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
 from compliance.services.audit import record
@@ -50,7 +51,7 @@ def _locked(notice_id: int, item_ids: list[int]) -> tuple[Notice, list[NoticeIte
     decided = [item for item in items if item.state not in NoticeItem.UNDECIDED]
     if decided:
         earlier = Decision.objects.filter(item__in=decided).order_by("-decided_at").first()
-        who = f" by {earlier.actor} at {earlier.decided_at:%Y-%m-%d %H:%M} UTC" if earlier else ""
+        who = f" by {earlier.actor} at {utc(earlier.decided_at, SHORT)}" if earlier else ""
         raise IllegalTransition(f"{len(decided)} of these items were already decided{who}; reload to see it")
     return notice, items, matches
 

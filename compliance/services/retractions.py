@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from articles.templatetags.moments import SHORT, utc
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, InboundMessage, Notice, NoticeItem
 from compliance.services.audit import personal_data_hash, record
@@ -50,10 +51,10 @@ def accept_retraction(*, notice_id: int, by: str, user=None, now: datetime) -> l
             raise IllegalTransition("nothing is left undecided on this notice")
         sender = "the claimant's own address" if from_claimant(message, notice) else "another address than the claimant's"
         reasons = Reasons(
-            explanation=(f"The claimant withdrew this notice by email on {message.received_at:%Y-%m-%d %H:%M} UTC; "
+            explanation=(f"The claimant withdrew this notice by email on {utc(message.received_at, SHORT)}; "
                          "nothing was removed on the items it left undecided."),
             legal_ground="Notice withdrawn by the notifier",
-            facts=(f"Retraction received {message.received_at:%Y-%m-%d %H:%M} UTC from {sender} "
+            facts=(f"Retraction received {utc(message.received_at, SHORT)} from {sender} "
                    f"(Message-ID <{message.message_id}>), confirmed by staff."),
             territorial_scope=[])
         decisions = close_withdrawn_by_claimant(notice_id=notice.pk, item_ids=item_ids, reasons=reasons, by=by,
