@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from articles.templatetags.moments import SHORT, utc
 from compliance.models import Decision, Notice, NoticeItemMatch
 
 EEA = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IS", "IT",
@@ -21,10 +20,10 @@ def fail_safe_withdrawal(notice: Notice, match: NoticeItemMatch) -> dict:
         "decision_visibility": ["DECISION_VISIBILITY_CONTENT_DISABLED"],
         "decision_ground": Decision.Ground.ILLEGAL_CONTENT,
         "legal_ground": LEGAL_GROUND_BY_KIND.get(notice.kind, notice.get_kind_display()),
-        "explanation": (f"Withdrawn automatically at the {utc(notice.due_at, SHORT)} deadline of verified "
+        "explanation": (f"Withdrawn automatically at the {notice.due_at:%Y-%m-%d %H:%M} UTC deadline of verified "
                         f"notice {notice.reference}, pending review by staff."),
         "facts": (f"Notice {notice.reference} ({notice.get_kind_display()}, {notice.get_verification_display()}) "
-                  f"received {utc(notice.received_at, SHORT)} named {match.item.url}, which matched this "
+                  f"received {notice.received_at:%Y-%m-%d %H:%M} UTC named {match.item.url}, which matched this "
                   f"article by its {how}; it was not reviewed within 24 hours."),
         "territorial_scope": EEA,
         "redress": REDRESS,
