@@ -18,7 +18,7 @@ from articles.models import Article, Asset, Source
 from articles.publishing import GateRequest, GateVerdict
 from compliance.models import SourceStanding
 from compliance.services.audit import record
-from compliance.staydown import review
+from compliance.staydown import resolution as review
 from compliance.staydown.candidates import WITHDRAWN, any_of
 from compliance.staydown.notices import claimed_sources, claimed_urls
 from compliance.staydown.resemblance import hold_at, withdrawn_resemblances
