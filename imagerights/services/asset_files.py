@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from articles.models import Article, Asset, ProvenanceEvent
-from articles.services.ingest import IngestResult, ingest_page
+from articles.ingestion.page import IngestResult, ingest_page
 from imagerights.models import AssetFile
 from imagerights.services.address_guard import FetchRefused
 from imagerights.services.fetch import fetch_image

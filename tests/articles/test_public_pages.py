@@ -4,7 +4,7 @@ import re
 import pytest
 
 from articles.models import Article
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from compliance.services.withdrawal import withdraw_article, withdraw_asset
 from tests.factories import ArticleFactory, AssetFactory, RightsHolderFactory
 

@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import Article, StayDownMatch
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from compliance.errors import IllegalTransition
 from compliance.models import AuditEntry
 from compliance.services.audit import verify_chain
