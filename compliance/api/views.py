@@ -12,7 +12,7 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from compliance.api.examples import NOTICE_EXAMPLE
-from config.api_parsers import LargeJSONBodyParser
+from compliance.api.parsers import LargeJSONBodyParser
 from compliance.api.serializers import NoticeInputSerializer, NoticeOutputSerializer
 from compliance.parsing.submission import ItemInput, Submission, validate_items
 from compliance.models import Notice
