@@ -1,7 +1,7 @@
 from .audit import AuditChainHead, AuditEntry, AuditVerification
 from .mail import InboundAttachment, InboundMessage, OutboundMessage
 from .notices import IdempotencyRecord, Notice, NoticeItem, NoticeItemMatch
-from .review import CounterNotice, PersonalDataAccess, SenderRestriction, SourceStanding, TrustedFlagger
+from .counter_notices import CounterNotice, PersonalDataAccess, SenderRestriction, SourceStanding, TrustedFlagger
 from .sla import Decision, SlaBreach, SlaDeadline, SlaPolicy, SweepHeartbeat
 from .webhooks import WebhookDelivery, WebhookEndpoint
 
