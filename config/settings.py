@@ -341,6 +341,9 @@ IMAGERIGHTS_PHOTO_MATCH_HANDLER = env_str("IMAGERIGHTS_PHOTO_MATCH_HANDLER",
                                                  "compliance.staydown.photos.hold_for_withdrawn_photos")
 # Callables adding facts to each asset's JSON-LD (articles never imports the apps that know them).
 ARTICLES_ASSET_JSONLD_EXTRAS = ["imagerights.selectors.picture_jsonld"]
+# How the article page shows each asset: imagerights' figure (re-hosted copy, Content Credentials mark,
+# AI label); "articles/_asset.html" is the plain one articles has without it.
+ARTICLES_ASSET_TEMPLATE = "imagerights/_asset.html"
 # Downloads of assets (ingest_article --fetch-assets): limits, and the SSRF guard's explicit exceptions.
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 25 * 1024 * 1024)
 FETCH_TIMEOUT_SECONDS = env_float("FETCH_TIMEOUT_SECONDS", 10.0)

@@ -4,12 +4,14 @@ The layers are stated once, in pyproject.toml's import-linter contract (`lint-im
 in `make lint`); here grimp, the graph import-linter is built on, walks every import of every module,
 those inside functions and under TYPE_CHECKING included, so an import cycle between apps fails the suite."""
 
+import re
 import sys
 import textwrap
 import tomllib
 from pathlib import Path
 
 import grimp
+from django.template.backends.django import get_installed_libraries
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +39,22 @@ def test_the_apps_import_only_downwards():
 
     assert set(layers) == {"config", "compliance", "imagerights", "articles"}
     assert upward_imports(layers) == [], f"imports against {' -> '.join(layers)}"
+
+
+def test_articles_templates_load_no_other_apps_tags():
+    """A template of articles' pages loads only its own and Django's tag libraries; another app's
+    figure comes in through a template named in settings (ARTICLES_ASSET_TEMPLATE)."""
+    libraries = get_installed_libraries()  # name -> tag module
+    apps_above = tuple(f"{layer}." for layer in declared_layers() if layer != "articles")
+    loaded = {}
+    pages = [*(ROOT / "templates" / "articles").rglob("*.html"), *(ROOT / "templates" / "admin" / "articles").rglob("*.html")]
+    for template in pages:
+        for names in re.findall(r"{%\s*load\s+([^%]+?)\s*%}", template.read_text()):
+            for name in names.split():
+                loaded[f"{template.relative_to(ROOT)}: {name}"] = libraries[name]
+
+    assert loaded, "no template loads a tag library: the check reads nothing"
+    assert {where: module for where, module in loaded.items() if module.startswith(apps_above)} == {}
 
 
 def test_an_import_up_a_layer_is_caught_even_inside_a_function(tmp_path, monkeypatch):
