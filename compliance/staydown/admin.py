@@ -19,7 +19,6 @@ from django.urls import reverse
 
 from articles.fingerprints import paragraph_overlap
 from articles.models import Article, HeldArticle, StayDownMatch
-from compliance.errors import ComplianceError
 from compliance.staydown import resolution
 
 # Deciding what stay-down held is deciding on withdrawn content coming back: the notice reviewers' right.
@@ -40,7 +39,7 @@ class ReviewedQueue(Protocol):
         """The decisions still open for this row (none once it is decided)."""
 
     def decide(self, obj, decision: str, *, by: str, reason: str) -> None:
-        """Take the decision through resolution.py; its ComplianceError is shown to the reviewer."""
+        """Take the decision through resolution.py; what it refuses (resolution.Refused) is shown to the reviewer."""
 
     # ModelAdmin's, used by the review page.
     if TYPE_CHECKING:
@@ -75,7 +74,7 @@ class StayDownReview:
                 return redirect(request.path)
             try:
                 self.decide(obj, decision, by=f"user:{request.user.pk}", reason=reason)
-            except ComplianceError as exc:
+            except resolution.Refused as exc:
                 messages.error(request, str(exc))
                 return redirect(request.path)
             messages.success(request, f"{self.decisions[decision]}: {obj}")

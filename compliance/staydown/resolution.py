@@ -6,11 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ProvenanceEvent, StayDownMatch
-from compliance.errors import IllegalTransition, NotFound
+from compliance.errors import ComplianceError, IllegalTransition, NotFound
 from compliance.services.audit import record
 from compliance.services.withdrawal import withdraw_article
 
 State = StayDownMatch.State
+Refused = ComplianceError  # what the admin's stay-down queue catches and shows
 
 
 def _locked_held(article_id: int) -> Article:
