@@ -39,10 +39,11 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not smoke and not slow and not faults" $(PYTEST_ARGS)
 
-# ruff and mypy as configured in pyproject.toml (.ci/run runs this before the tests).
+# ruff, mypy and the apps' import layers as configured in pyproject.toml (.ci/run runs this before the tests).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -1,22 +1,15 @@
 """The publish gate: the one seam through which compliance decides what may go live.
 
-``settings.ARTICLES_PUBLISH_GATE`` names a callable taking a :class:`GateRequest` and
-returning a :class:`GateVerdict`. articles never imports compliance; compliance's stay-down
-check is plugged in by naming it in settings.
-
-The callable may also have, and articles uses them when present: ``check_many(requests) ->
-list[GateVerdict]`` (one set of queries for a whole batch); ``held(outcomes)``, called with
-``(article_id, verdict)`` for every article the gate held, in the transaction that stored them,
-once they have ids (compliance audits what it holds); and ``review``, the reviewer's decisions
-the admin's stay-down queue offers (``release_held``, ``withdraw_held``, ``dismiss_suggestion``,
-``withdraw_suggested``, each taking ids, ``by`` and a reason, and raising ``review.Refused``).
+``settings.ARTICLES_PUBLISH_GATE`` names the gate: a :class:`PublishGate` (compliance's stay-down
+gate, ``compliance.staydown.gate.stay_down``), or any plain callable taking a :class:`GateRequest`
+and returning a :class:`GateVerdict`, asked one request at a time and auditing nothing
+(``allow_all``, a test's gate). articles never imports compliance: this module is all it knows of it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import ModuleType
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -65,30 +58,54 @@ class GateVerdict:
     resemblances: tuple[Resemblance, ...] = ()
 
 
+class PublishGate(Protocol):
+    """The gate as articles uses it: asked for one article, or for a batch in one set of queries,
+    and told which articles it held once they have ids, in the transaction that stored them
+    (compliance audits what it holds)."""
+
+    def __call__(self, request: GateRequest) -> GateVerdict: ...
+
+    def check_many(self, requests: list[GateRequest]) -> list[GateVerdict]: ...
+
+    def held(self, outcomes: list[tuple[int, GateVerdict]]) -> None: ...
+
+
+class CallableGate:
+    """A plain callable named as the gate: asked request by request; what it holds is not reported."""
+
+    def __init__(self, check: Callable[[GateRequest], GateVerdict]) -> None:
+        self.check = check
+
+    def __call__(self, request: GateRequest) -> GateVerdict:
+        return self.check(request)
+
+    def check_many(self, requests: list[GateRequest]) -> list[GateVerdict]:
+        return [self.check(request) for request in requests]
+
+    def held(self, outcomes: list[tuple[int, GateVerdict]]) -> None:
+        pass
+
+
 def allow_all(request: GateRequest) -> GateVerdict:
     return GateVerdict(publish=True, reason="no publish gate configured")
 
 
-def _gate() -> Callable[[GateRequest], GateVerdict]:
-    return import_string(settings.ARTICLES_PUBLISH_GATE)
+def publish_gate() -> PublishGate:
+    named = import_string(settings.ARTICLES_PUBLISH_GATE)
+    # Checked by hand: isinstance on a runtime_checkable Protocol costs ten times the import.
+    is_gate = hasattr(named, "check_many") and hasattr(named, "held")
+    return named if is_gate else CallableGate(named)
 
 
 def ask_gate(request: GateRequest) -> GateVerdict:
-    return _gate()(request)
+    return publish_gate()(request)
 
 
 def ask_gate_many(requests: list[GateRequest]) -> list[GateVerdict]:
-    gate = _gate()
-    check_many = getattr(gate, "check_many", None)
-    return check_many(requests) if check_many else [gate(request) for request in requests]
+    return publish_gate().check_many(requests)
 
 
 def report_held(outcomes: Iterable[tuple[int, GateVerdict]]) -> None:
     outcomes = [(article_id, verdict) for article_id, verdict in outcomes if not verdict.publish]
-    held = getattr(_gate(), "held", None)
-    if outcomes and held:
-        held(outcomes)
-
-
-def gate_review() -> ModuleType | None:
-    return getattr(_gate(), "review", None)
+    if outcomes:
+        publish_gate().held(outcomes)

@@ -26,6 +26,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/detail.html", {
         "article": article,
         "assets": assets,
+        "asset_template": settings.ARTICLES_ASSET_TEMPLATE,
         "jsonld": as_script_json(article_jsonld(article, assets)),
     })
 

@@ -86,7 +86,7 @@ def _add_line(part: Message, line: str) -> None:
 
 
 def corpus_mails(corpus: Path, count: int) -> list[bytes]:
-    from compliance.intake.mail_parse import parse_mail
+    from compliance.parsing.mail_parse import parse_mail
 
     originals = [path.read_bytes() for path in sorted(corpus.glob("*.eml"))]
     for raw in originals:  # the variation must not change what the parser finds

@@ -157,7 +157,7 @@ def check_stored(notice: Any, body: NoticeBody) -> int:
 
 
 def service_run(body: NoticeBody, run: int) -> dict[str, Any]:
-    from compliance.intake.submission import ItemInput, Submission, validate_items
+    from compliance.parsing.submission import ItemInput, Submission, validate_items
     from compliance.services.intake import receive_notice
 
     load_average, cpu, started = os.getloadavg()[0], time.process_time(), time.perf_counter()

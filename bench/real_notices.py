@@ -177,8 +177,8 @@ def read_notice_file(path: Path) -> tuple[bytes, str]:
 def worker(argv: list[str]) -> dict[str, Any]:
     from django.utils import timezone as dj_timezone
 
-    from compliance.intake.mail_parse import parse_mail
-    from compliance.intake.message_kind import classify_message
+    from compliance.parsing.mail_parse import parse_mail
+    from compliance.parsing.message_kind import classify_message
     from compliance.models import InboundMessage
     from compliance.services.mail_intake import process_inbound, store_inbound
 

@@ -120,7 +120,7 @@ def worker(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--map")
     parser.add_argument("--limit", type=int, default=0)
     args = parser.parse_args(argv)
-    from articles.services.ingest import IngestError, ingest_page
+    from articles.ingestion.page import IngestError, ingest_page
 
     mapping: dict[str, str] = json.loads(args.map)
     files = sorted(f for f in args.pages.iterdir() if f.name in mapping and f.suffix in (".html", ".htm"))

@@ -18,11 +18,11 @@ from django_otp.util import random_hex
 import articles
 from articles.models import Article, Asset, RightsHolder
 from articles.services.importer import ImportReport, import_lines
-from articles.services.ingest import UNDETERMINED_LANGUAGE, ingest_page
+from articles.ingestion.page import UNDETERMINED_LANGUAGE, ingest_page
 from articles.synthetic import generate_records, stay_down_case
 from compliance import roles
 from compliance.demo_media import documented_article, show_stand_ins
-from compliance.intake.submission import ItemInput, Submission, validate_items
+from compliance.parsing.submission import ItemInput, Submission, validate_items
 from compliance.models import CounterNotice, Notice, SlaDeadline
 from compliance.services.counter_notices import CounterNoticeInput, receive_counter_notice, restore_contested
 from compliance.services.decisions import Reasons, reject_items, withdraw_items

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import articles
 from articles.models import Article, Asset, Source, SourceDomain
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from imagerights.models import AssetFile
 from imagerights.services.store import store_bytes
 from imagerights.synthetic import photo

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from compliance.intake.submission import ItemInput, Submission, ValidItem, validate_items
+from compliance.parsing.submission import ItemInput, Submission, ValidItem, validate_items
 from compliance.models import CounterNotice, Notice
 from compliance.services.counter_notices import CounterNoticeInput
 

@@ -1,8 +1,14 @@
-"""Staff roles and API senders. The review-queue work refines these; the groups exist from the start."""
+"""Staff roles and API senders: the one declaration of which group may do what.
+
+Applied after every `migrate` (post_migrate, connected in apps.py), so a new model or permission
+needs no migration for the roles to get it: `apply_roles`. The data migrations that ran
+`sync_role_groups` before (0002 … 0016) stay as history."""
 
 from __future__ import annotations
 
+from django.apps import apps as installed_apps
 from django.contrib.auth.management import create_permissions
+from django.db import DEFAULT_DB_ALIAS, connections, router
 
 REVIEWER = "Reviewer"
 COMPLIANCE_LEAD = "Compliance lead"
@@ -41,7 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 
 def sync_role_groups(apps, schema_editor=None) -> None:
-    """For data migrations: each group gets the permissions of its role that exist at that point."""
+    """For the old data migrations: each group gets the permissions of its role that exist at that point."""
     # Permissions are normally made after migrate; make them now so the groups can hold them.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
@@ -50,12 +56,22 @@ def sync_role_groups(apps, schema_editor=None) -> None:
     _grant(apps, apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
-def ensure_role_groups() -> None:
-    """Outside migrations (seeding): the groups and their permissions, made if missing."""
-    from django.apps import apps
+def apply_roles(*, using: str = DEFAULT_DB_ALIAS, **signal) -> None:
+    """After migrate (post_migrate): the covered apps' permissions made, every role granted its own."""
     from django.contrib.auth.models import Group, Permission
 
-    _grant(apps, Group, Permission)
+    if not router.allow_migrate_model(using, Group) or Group._meta.db_table not in connections[using].introspection.table_names():
+        return  # a partial migrate that has not reached auth yet
+    for label in COVERED_APPS:  # imagerights comes after compliance in INSTALLED_APPS: no post_migrate yet
+        create_permissions(installed_apps.get_app_config(label), verbosity=0, using=using)
+    _grant(installed_apps, Group, Permission, using=using)
+
+
+def ensure_role_groups() -> None:
+    """Outside migrations (seeding): the groups and their permissions, made if missing."""
+    from django.contrib.auth.models import Group, Permission
+
+    _grant(installed_apps, Group, Permission)
 
 
 def view_permissions(apps) -> list[str]:
@@ -75,11 +91,11 @@ def role_permissions(name: str, apps) -> list[str]:
     return [code for code in codes if code != VIEW_ALL] + (view_permissions(apps) if VIEW_ALL in codes else [])
 
 
-def _grant(apps, Group, Permission) -> None:
-    for name in ROLE_PERMISSIONS:
-        group, _ = Group.objects.get_or_create(name=name)
-        for code in role_permissions(name, apps):
-            app_label, codename = code.split(".")
-            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if permission:
-                group.permissions.add(permission)
+def _grant(apps, Group, Permission, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    codes = {name: role_permissions(name, apps) for name in ROLE_PERMISSIONS}
+    wanted = {code.split(".")[1] for role in codes.values() for code in role}
+    existing = {f"{app_label}.{codename}": pk for pk, app_label, codename in Permission.objects.using(using)
+                .filter(codename__in=wanted).values_list("pk", "content_type__app_label", "codename")}
+    for name, role in codes.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.add(*[existing[code] for code in role if code in existing])

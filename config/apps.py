@@ -4,4 +4,4 @@ from django.contrib.admin.apps import AdminConfig
 class StaffAdminConfig(AdminConfig):
     """The admin, with a second factor required of every staff login."""
 
-    default_site = "config.admin_site.StaffAdminSite"
+    default_site = "compliance.staff.sign_in.StaffAdminSite"

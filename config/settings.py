@@ -263,8 +263,8 @@ METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 # --- REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.api_auth.TwoFactorSessionAuthentication",
-        "config.api_auth.SenderTokenAuthentication",
+        "compliance.staff.api_auth.TwoFactorSessionAuthentication",
+        "compliance.staff.api_auth.SenderTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -274,7 +274,7 @@ REST_FRAMEWORK = {
     # DRF reserves ?format=; exports choose their format by renderer and their own parameter.
     "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "config.api_errors.handle",
-    "DEFAULT_PARSER_CLASSES": ["config.api_parsers.JSONBodyParser", "rest_framework.parsers.FormParser",
+    "DEFAULT_PARSER_CLASSES": ["compliance.api.parsers.JSONBodyParser", "rest_framework.parsers.FormParser",
                                "rest_framework.parsers.MultiPartParser"],
 }
 MAIL_MAX_ATTACHMENT_BYTES = env_int("MAIL_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
@@ -341,6 +341,9 @@ IMAGERIGHTS_PHOTO_MATCH_HANDLER = env_str("IMAGERIGHTS_PHOTO_MATCH_HANDLER",
                                                  "compliance.staydown.photos.hold_for_withdrawn_photos")
 # Callables adding facts to each asset's JSON-LD (articles never imports the apps that know them).
 ARTICLES_ASSET_JSONLD_EXTRAS = ["imagerights.selectors.picture_jsonld"]
+# How the article page shows each asset: imagerights' figure (re-hosted copy, Content Credentials mark,
+# AI label); "articles/_asset.html" is the plain one articles has without it.
+ARTICLES_ASSET_TEMPLATE = "imagerights/_asset.html"
 # Downloads of assets (ingest_article --fetch-assets): limits, and the SSRF guard's explicit exceptions.
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 25 * 1024 * 1024)
 FETCH_TIMEOUT_SECONDS = env_float("FETCH_TIMEOUT_SECONDS", 10.0)

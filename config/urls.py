@@ -7,7 +7,7 @@ from compliance.inbound_webhook import guarded_webhook_urls
 from compliance.metrics import metrics
 from compliance.reports.views import compliance_report
 from config.health import healthz
-from config.two_factor import enrol
+from compliance.staff.two_factor import enrol
 from imagerights.views import picture
 
 urlpatterns = [

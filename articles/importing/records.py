@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from articles.credits import parse_credit
 from articles.fingerprints import Fingerprint, fingerprint, sha256_hex
 from articles.models import Article, Asset
-from articles.services.ingest import PrimarySource, resolve_primary_source
+from articles.ingestion.page import PrimarySource, resolve_primary_source
 from articles.urlnorm import host_of, url_key, validate_url
 
 ISO_LANGUAGE_LENGTH = (2, 3)

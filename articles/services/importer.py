@@ -33,7 +33,7 @@ from articles.importing.records import ArticleRecord, AssetRecord, RecordError, 
 from articles.importing.registry import PartyRegistry
 from articles.models import Article, Asset, Creator, ProvenanceEvent
 from articles.publishing import GateRequest, GateVerdict, ask_gate_many, report_held
-from articles.services.ingest import DISPLAY_BY_KIND, ROLE_BY_KIND, record_resemblances
+from articles.ingestion.page import DISPLAY_BY_KIND, ROLE_BY_KIND, record_resemblances
 
 BATCH_SIZE = 1000
 

@@ -12,9 +12,9 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from compliance.api.examples import NOTICE_EXAMPLE
-from config.api_parsers import LargeJSONBodyParser
+from compliance.api.parsers import LargeJSONBodyParser
 from compliance.api.serializers import NoticeInputSerializer, NoticeOutputSerializer
-from compliance.intake.submission import ItemInput, Submission, validate_items
+from compliance.parsing.submission import ItemInput, Submission, validate_items
 from compliance.models import Notice
 from compliance.ratelimit import CACHE_UNREACHABLE, log_failing_open
 from compliance.selectors import notices_of_sender

@@ -1,9 +1,11 @@
 from .audit import AuditChainHead, AuditEntry, AuditVerification
 from .mail import InboundAttachment, InboundMessage, OutboundMessage
 from .notices import IdempotencyRecord, Notice, NoticeItem, NoticeItemMatch
-from .review import CounterNotice, PersonalDataAccess, SenderRestriction, SourceStanding, TrustedFlagger
+from .counter_notices import CounterNotice
 from .sla import Decision, SlaBreach, SlaDeadline, SlaPolicy, SweepHeartbeat
 from .webhooks import WebhookDelivery, WebhookEndpoint
+from .standing import SenderRestriction, SourceStanding, TrustedFlagger
+from .personal_data import PersonalDataAccess
 
 __all__ = [
     "AuditChainHead", "AuditEntry", "AuditVerification",

@@ -33,7 +33,7 @@ class InboundMessage(models.Model):
         FAILED = "failed", "Could not be processed"
 
     class MessageKind(models.TextChoices):
-        """What the message says it is (compliance.intake.message_kind), whatever intake then did."""
+        """What the message says it is (compliance.parsing.message_kind), whatever intake then did."""
 
         TAKEDOWN = "takedown", "Takedown notice"
         COUNTER_NOTICE = "counter_notice", "Counter-notice"

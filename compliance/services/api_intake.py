@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from compliance.errors import ComplianceError
-from compliance.intake.submission import Submission
+from compliance.parsing.submission import Submission
 from compliance.models import IdempotencyRecord, Notice
 from compliance.services.intake import ReceivedNotice, receive_notice
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from articles.models import Article
-from compliance.intake.counter_notice_text import counter_statements
-from compliance.intake.mail_parse import ParsedMail
-from compliance.intake.submission import ValidItem
+from compliance.parsing.counter_notice_text import counter_statements
+from compliance.parsing.mail_parse import ParsedMail
+from compliance.parsing.submission import ValidItem
 from compliance.models import CounterNotice, Notice
 from compliance.services.audit import personal_data_hash
 from compliance.services.counter_notices import (CounterNoticeInput, contested_decision, file_counter_notice,

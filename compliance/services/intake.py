@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import RightsHolder
-from compliance.intake.submission import MAX_ITEMS, Submission
+from compliance.parsing.submission import MAX_ITEMS, Submission
 from compliance.models import Notice, NoticeItem, OutboundMessage, SenderRestriction
 from compliance.services.audit import personal_data_hash, record
 from compliance.services.deadlines import schedule_deadlines, schedule_response_deadline

@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from compliance.errors import NoticeInvalid
-from compliance.intake.mail_parse import ParsedMail, parse_mail
-from compliance.intake.message_kind import MessageKind, classify_message
-from compliance.intake.notice_text import NoticeReading, acting_for, guess_kind, read_notice
-from compliance.intake.notice_urls import NoticeUrl
-from compliance.intake.submission import MAX_ITEMS, ItemInput, Submission, ValidItem, validate_items
+from compliance.parsing.mail_parse import ParsedMail, parse_mail
+from compliance.parsing.message_kind import MessageKind, classify_message
+from compliance.parsing.notice_text import NoticeReading, acting_for, guess_kind, read_notice
+from compliance.parsing.notice_urls import NoticeUrl
+from compliance.parsing.submission import MAX_ITEMS, ItemInput, Submission, ValidItem, validate_items
 from compliance.models import InboundAttachment, InboundMessage, Notice
 from compliance.ratelimit import over_limit
 from compliance.services.counter_notices_by_mail import file_mailed_counter_notice

@@ -13,8 +13,8 @@ from collections import defaultdict
 from django.db.models import Q
 
 from articles.models import Article
-from compliance.intake.mail_parse import ParsedMail
-from compliance.intake.submission import ValidItem
+from compliance.parsing.mail_parse import ParsedMail
+from compliance.parsing.submission import ValidItem
 from compliance.models import Decision, InboundMessage, Notice, NoticeItem, NoticeItemMatch, OutboundMessage
 from compliance.services.audit import personal_data_hash
 from compliance.services.counter_notices import CONTESTABLE

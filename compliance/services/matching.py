@@ -27,7 +27,7 @@ from django.urls.converters import SlugConverter
 from articles.importing.bulk import insert_rows, insert_rows_returning_ids
 from articles.models import Article, ArticleUrlKey, Asset, SourceDomain
 from articles.urlnorm import host_aliases
-from compliance.intake.submission import ValidItem
+from compliance.parsing.submission import ValidItem
 from compliance.models import Notice, NoticeItem, NoticeItemMatch
 from imagerights.services.image_gate import copies_of_many
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from compliance.intake.submission import ValidItem
+from compliance.parsing.submission import ValidItem
 from compliance.models import Notice, NoticeItem
 from compliance.services.deadlines import schedule_deadlines, schedule_response_deadline
 from compliance.services.lifecycle import move_notice

@@ -15,10 +15,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from articles.models import Article, Asset, Source
-from articles.publishing import GateRequest, GateVerdict
+from articles.publishing import GateRequest, GateVerdict, PublishGate
 from compliance.models import SourceStanding
 from compliance.services.audit import record
-from compliance.staydown import review
 from compliance.staydown.candidates import WITHDRAWN, any_of
 from compliance.staydown.notices import claimed_sources, claimed_urls
 from compliance.staydown.resemblance import hold_at, withdrawn_resemblances
@@ -134,14 +133,14 @@ def held(outcomes: list[tuple[int, GateVerdict]]) -> None:
 
 
 class StayDownGate:
-    """The gate as settings name it: called for one article, with check_many and held for batches."""
+    """The gate as settings name it (a PublishGate): called for one article, check_many for a batch,
+    held to audit what it held."""
 
     check_many = staticmethod(check_many)
     held = staticmethod(held)
-    review = review
 
     def __call__(self, request: GateRequest) -> GateVerdict:
         return check_many([request])[0]
 
 
-stay_down = StayDownGate()
+stay_down: PublishGate = StayDownGate()

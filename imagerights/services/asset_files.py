@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -12,16 +13,26 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from articles.models import Article, Asset, ProvenanceEvent
-from articles.services.ingest import IngestResult, ingest_page
+from articles.ingestion.page import IngestResult, ingest_page
 from imagerights.models import AssetFile
 from imagerights.services.address_guard import FetchRefused
 from imagerights.services.fetch import fetch_image
-from imagerights.services.image_gate import withdrawn_matches_for_article
+from imagerights.services.image_gate import PhotoMatch, withdrawn_matches_for_article
 from imagerights.services.readings import read_asset_file
 from imagerights.services.store import store_bytes
 from imagerights.services.warc import Capture, CaptureError, read_capture
 
 log = logging.getLogger(__name__)
+
+
+class PhotoMatchHandler(Protocol):
+    """What IMAGERIGHTS_PHOTO_MATCH_HANDLER names (compliance.staydown.photos.hold_for_withdrawn_photos):
+    given an article whose pictures copy withdrawn photos, as (our asset id, match), it holds and audits;
+    True when it held the article now."""
+
+    def __call__(self, *, article: Article, matches: list[tuple[int, PhotoMatch]], actor: str) -> bool: ...
+
+
 PICTURE_KINDS = (Asset.Kind.PHOTO, Asset.Kind.MAP)
 
 __all__ = ["CaptureError", "FileOutcome", "attach_files", "ingest_with_files"]
@@ -67,7 +78,8 @@ def report_photo_matches(article: Article, *, actor: str) -> None:
         return
     matches = withdrawn_matches_for_article(article.pk)
     if matches:
-        import_string(settings.IMAGERIGHTS_PHOTO_MATCH_HANDLER)(article=article, matches=matches, actor=actor)
+        handler: PhotoMatchHandler = import_string(settings.IMAGERIGHTS_PHOTO_MATCH_HANDLER)
+        handler(article=article, matches=matches, actor=actor)
 
 
 def attach_files(article: Article, *, capture: Capture | None, fetch: bool, actor: str,

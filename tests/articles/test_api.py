@@ -79,7 +79,7 @@ def test_cursor_pagination_walks_every_article_once(staff_client):
 
 
 def test_provenance_endpoint_lists_assets_and_events(staff_client, seed_page_bytes):
-    from articles.services.ingest import ingest_page
+    from articles.ingestion.page import ingest_page
 
     article = ingest_page(html=seed_page_bytes, source_url=None).article
 

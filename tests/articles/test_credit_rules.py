@@ -5,7 +5,7 @@ import pytest
 from articles.credits import parse_credit
 from articles.ingestion.extract import extract_page
 from articles.models import Asset
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from imagerights.models import RightsReading
 from imagerights.services.asset_files import link_file
 from imagerights.services.readings import read_asset_file

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article, Asset
-from articles.services.ingest import IngestError, ingest_page
+from articles.ingestion.page import IngestError, ingest_page
 from tests.articles.pages import news_page
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 
 from articles.fingerprints import sha256_hex
 from articles.models import Article, Asset, ProvenanceEvent
-from articles.services.ingest import IngestError, ingest_page
+from articles.ingestion.page import IngestError, ingest_page
 
 pytestmark = pytest.mark.django_db
 

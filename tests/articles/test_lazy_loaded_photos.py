@@ -5,7 +5,7 @@ import pytest
 from articles.ingestion.extract import extract_page
 from articles.ingestion.figures import is_placeholder_address, largest_candidate
 from articles.models import Asset
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from tests.articles.pages import news_page
 
 SPACER = "https://static.harbour.example/img/spacer.gif"

@@ -6,7 +6,7 @@ import time_machine
 from articles.ingestion.bylines import Byline, clean_bylines
 from articles.ingestion.extract import extract_page
 from articles.models import Creator
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from tests.articles.pages import news_page
 
 URL = "https://harbour.example/2019/11/19/wall-rebuilt/"

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from articles.models import Article
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from compliance.services.withdrawal import withdraw_article, withdraw_asset
 from tests.factories import ArticleFactory, AssetFactory, RightsHolderFactory
 
@@ -108,3 +108,14 @@ def test_takedown_page_explains_how_to_ask(client):
     html = client.get("/takedown/").content.decode()
 
     assert "within 24 hours" in html and "takedown@" in html
+
+
+def test_the_page_shows_its_assets_with_the_plain_template_articles_has_alone(client, settings, seed_page_bytes):
+    settings.ARTICLES_ASSET_TEMPLATE = "articles/_asset.html"  # no imagerights: credits, no picture marks
+    article = ingest_page(html=seed_page_bytes, source_url=None).article
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert html.count("Photo by John Moore/Getty Images") >= 1
+    assert "Map: Institute for the Study of War" in html
+    assert f'src="{article.assets.first().original_url}"' in html

@@ -2,7 +2,7 @@ import pytest
 
 from articles.models import Article
 from articles.publishing import GateRequest, GateVerdict
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from articles.urlnorm import normalise_url, url_key
 from tests.articles.pages import news_page
 

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from compliance.services.withdrawal import withdraw_article
 from tests.factories import ArticleFactory
 

@@ -1,4 +1,4 @@
-from compliance.intake.submission import ItemInput, Submission, validate_items
+from compliance.parsing.submission import ItemInput, Submission, validate_items
 
 
 def submission(*urls: str, domains: tuple[str, ...] = (), **fields) -> Submission:

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from compliance.exports import lumen
-from compliance.intake.submission import ItemInput, validate_items
+from compliance.parsing.submission import ItemInput, validate_items
 from compliance.services.decisions import Reasons, reject_items, withdraw_items
 from compliance.services.intake import receive_notice
 from tests.compliance.intake_helpers import submission

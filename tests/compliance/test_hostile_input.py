@@ -9,7 +9,7 @@ from email.message import EmailMessage
 import pytest
 from django.utils import timezone
 
-from compliance.intake.submission import MAX_ITEMS
+from compliance.parsing.submission import MAX_ITEMS
 from compliance.models import InboundMessage, Notice, OutboundMessage
 from compliance.services.mail_intake import process_pending, store_inbound
 from tests.compliance.intake_helpers import notice_sender_api

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.intake.mail_parse import ParsedMail, parse_mail
+from compliance.parsing.mail_parse import ParsedMail, parse_mail
 from tests.fixtures import CORPUS
 
 

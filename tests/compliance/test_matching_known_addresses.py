@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import ArticleUrlKey
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from compliance.models import NoticeItemMatch
 from compliance.services.intake import receive_notice
 from tests.articles.pages import news_page

@@ -2,7 +2,7 @@
 
 import pytest
 
-from compliance.intake.message_kind import MessageKind, classify_message
+from compliance.parsing.message_kind import MessageKind, classify_message
 
 MISTAKE = ("I swear, under penalty of perjury, that I have a good faith belief that the material was removed "
            "as a result of a mistake or misidentification.")

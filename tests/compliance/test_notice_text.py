@@ -1,7 +1,7 @@
 import pytest
 
-from compliance.intake.mail_parse import ParsedMail, parse_mail
-from compliance.intake.notice_text import acting_for, find_statements, find_urls, guess_kind
+from compliance.parsing.mail_parse import ParsedMail, parse_mail
+from compliance.parsing.notice_text import acting_for, find_statements, find_urls, guess_kind
 from tests.fixtures import CORPUS
 
 GOOD_FAITH = (

@@ -1,6 +1,6 @@
 """URLs of a notice: cleaned of markdown, classed reported / original / reference by shape and context."""
 
-from compliance.intake.notice_text import read_notice
+from compliance.parsing.notice_text import read_notice
 
 OURS = ("worldtimetodays.example",)
 PAGE = "https://worldtimetodays.example/articles/harbour-at-dawn/"

@@ -14,9 +14,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from compliance import roles
-from compliance.intake.mail_parse import ParsedMail, parse_mail
-from compliance.intake.message_kind import classify_message
-from compliance.intake.notice_text import NoticeReading, read_notice
+from compliance.parsing.mail_parse import ParsedMail, parse_mail
+from compliance.parsing.message_kind import classify_message
+from compliance.parsing.notice_text import NoticeReading, read_notice
 from compliance.models import Notice
 from compliance.services.mail_intake import process_inbound, store_inbound
 from tests.conftest import verified_login

@@ -282,7 +282,7 @@ def test_items_are_found_by_any_spelling_of_their_url(client, reviewer):
 
 
 def test_the_notice_page_shows_articles_that_look_like_the_reported_one(client, reviewer, seed_page_bytes):
-    from articles.services.ingest import ingest_page
+    from articles.ingestion.page import ingest_page
 
     first = ingest_page(html=seed_page_bytes, source_url=PRIMARY, actor="test").article
     copy = ingest_page(html=seed_page_bytes.replace(b"</article>", b"<p>Updated at noon.</p></article>"),

@@ -124,7 +124,7 @@ def test_only_a_lead_sees_the_warn_and_suspend_form(client, django_user_model):
 
 
 def test_new_articles_of_a_repeat_infringer_are_held_for_review():
-    from articles.services.ingest import ingest_page
+    from articles.ingestion.page import ingest_page
     from tests.compliance.test_staydown_gate import UNRELATED_KHARKIV, page
 
     source = SourceFactory(host="pirate.example")

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from articles.models import Article, StayDownMatch
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from compliance.models import AuditEntry
 from compliance.services.withdrawal import withdraw_article
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from articles.models import ArticleUrlKey, Creator
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from compliance.exports.provenance import ExportFilter, iter_rows
 from compliance.exports.provenance_jsonld import row_node
 from compliance.models import NoticeItemMatch

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from config.two_factor import LINK_VALID_SECONDS, start_enrolment
+from compliance.staff.two_factor import LINK_VALID_SECONDS, start_enrolment
 
 
 class Command(BaseCommand):

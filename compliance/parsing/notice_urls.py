@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from compliance.intake.notice_lines import Line
+from compliance.parsing.notice_lines import Line
 
 REPORTED, ORIGINAL, REFERENCE = "reported", "original", "reference"
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from articles.models import Article, StayDownMatch
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from compliance.models import AuditEntry
 from compliance.roles import REVIEWER
 from compliance.services.withdrawal import withdraw_article

@@ -37,5 +37,5 @@ class TwoFactorSessionAuthentication(SessionAuthentication):
 class TwoFactorSessionScheme(SessionScheme):
     """The OpenAPI schema describes the two-factor session as the cookie session it is."""
 
-    target_class = "config.api_auth.TwoFactorSessionAuthentication"
+    target_class = "compliance.staff.api_auth.TwoFactorSessionAuthentication"
     priority = 0

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from articles.services.ingest import IngestError, ingest_page
+from articles.ingestion.page import IngestError, ingest_page
 
 
 class Command(BaseCommand):

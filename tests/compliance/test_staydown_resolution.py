@@ -3,11 +3,11 @@
 import pytest
 
 from articles.models import Article, StayDownMatch
-from articles.services.ingest import ingest_page
+from articles.ingestion.page import ingest_page
 from compliance.errors import IllegalTransition
 from compliance.models import AuditEntry
 from compliance.services.audit import verify_chain
-from compliance.staydown.review import dismiss_suggestion, release_held, withdraw_held, withdraw_suggested
+from compliance.staydown.resolution import dismiss_suggestion, release_held, withdraw_held, withdraw_suggested
 from compliance.staydown.similar import similar_articles
 from tests.compliance.test_staydown_gate import UNRELATED_KHARKIV, page, seed_paragraphs
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from compliance.intake.notice_lines import Line, Source, source_of
+from compliance.parsing.notice_lines import Line, Source, source_of
 
 _PHONE_LABEL = re.compile(
     r"^(?:(?:tele)?phone|tel|mobile|cell(?:\s*phone)?|telefon(?:nummer)?|téléphone|tél|teléfono|móvil"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from compliance.intake.notice_lines import Flat, Source
+from compliance.parsing.notice_lines import Flat, Source
 
 _NOT_ALLOWED = (
     r"(?:\bnot\s+(?:been\s+|be\s+)?(?:authori[sz]ed|permitted|licen[sc]ed|allowed)|\bunauthori[sz]ed|\bwithout\s+"

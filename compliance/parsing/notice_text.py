@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from compliance.intake.contact_work import find_address, find_phone, find_work
-from compliance.intake.notice_lines import Line, Source, flatten, notice_lines, own_lines
-from compliance.intake.notice_urls import REFERENCE, NoticeUrl, classify, is_web_url, urls_in_lines
-from compliance.intake.signature import find_signature, last_closing
-from compliance.intake.statements import find_statements_in
+from compliance.parsing.contact_work import find_address, find_phone, find_work
+from compliance.parsing.notice_lines import Line, Source, flatten, notice_lines, own_lines
+from compliance.parsing.notice_urls import REFERENCE, NoticeUrl, classify, is_web_url, urls_in_lines
+from compliance.parsing.signature import find_signature, last_closing
+from compliance.parsing.statements import find_statements_in
 
 __all__ = ["NoticeReading", "NoticeStatements", "acting_for", "find_statements", "find_urls", "guess_kind",
            "is_web_url", "read_notice"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from compliance.intake.notice_lines import REDACTION, REDACTION_TOKEN, Line, Source, source_of
+from compliance.parsing.notice_lines import REDACTION, REDACTION_TOKEN, Line, Source, source_of
 
 MAX_LENGTH = 120
 _S_SLASH = re.compile(r"(?:^|\s)/{1,2}s/{1,2}\s*(.*)$", re.IGNORECASE)

@@ -27,7 +27,7 @@ from email.parser import BytesHeaderParser
 import lxml.html
 from lxml import etree
 
-from compliance.intake.notice_text import find_urls, is_web_url
+from compliance.parsing.notice_text import find_urls, is_web_url
 
 try:
     import charset_normalizer
