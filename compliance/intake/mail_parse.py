@@ -35,6 +35,7 @@ except ImportError:  # detection is a nicety: without it we fall back to utf-8 w
     charset_normalizer = None
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_FILENAME_LENGTH = 255  # InboundAttachment.filename
 _MAX_DEPTH = 30  # deeper nesting is hostile, not a mail anyone wrote
 _DETECT_SAMPLE = 64 * 1024  # detection on a prefix keeps a 30 MB text part cheap
 # Unrestricted detection reads short koi8-r or latin-1 text as UTF-16 or Shift-JIS; our senders
@@ -391,7 +392,9 @@ def _filename(part: Message, notes: list[str]) -> str:
                 probe[h] = _unraw(part.get(h), notes, "attachment filename")
     name = _decode_words(_param(probe.get_filename, notes), notes, "attachment filename")
     name = re.split(r"[/\\]", _clean(name, single_line=True))[-1]  # never let a sender pick a path
-    return "" if name in (".", "..") else name[:255]
+    if len(name) > MAX_FILENAME_LENGTH:  # a column's limit: the cut is said, the raw message keeps it whole
+        notes.append(f"attachment filename is {len(name)} characters; the first {MAX_FILENAME_LENGTH} are kept")
+    return "" if name in (".", "..") else name[:MAX_FILENAME_LENGTH]
 
 
 def _param(read: Callable[[], object], notes: list[str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+QUOTED_LENGTH = 1000  # of a passage quoted in element_sources
 _EMPHASIS = re.compile(r"(\*\*|__|~~|`)")
 _LEADING_MARKS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•·]\s+|\d{1,3}[.)]\s+)")
 _SINGLE_STARS = re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
@@ -46,7 +47,9 @@ class Source:
     text: str
 
     def as_json(self) -> dict:
-        return {"line": self.line, "last_line": self.last_line, "text": self.text[:1000]}
+        # A quote for the review page, shortened visibly: the stored mail holds the passage whole.
+        text = self.text if len(self.text) <= QUOTED_LENGTH else self.text[:QUOTED_LENGTH - 1] + "…"
+        return {"line": self.line, "last_line": self.last_line, "text": text}
 
 
 def plain_text(raw: str) -> str:
