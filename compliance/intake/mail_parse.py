@@ -57,7 +57,11 @@ _REFUSED_CODECS = {"unicode-escape", "raw-unicode-escape", "idna", "punycode"}
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 _MSGID = re.compile(r"<([^<>\s]+)>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # PostgreSQL refuses NUL
-_REFERENCE = re.compile(r"(?<![0-9A-Za-z])TD-\d{4}-[0-9A-Z]{6}(?![0-9A-Za-z])")
+# A notice's public reference, TD-2026-7F3KQ9 (compliance/services/references.py makes them): Crockford's
+# base32, no I, L, O or U, so a reference read aloud or retyped stays the same. The one pattern that finds
+# one in a subject, a Message-ID or a text.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_RE = re.compile(rf"(?<![0-9A-Za-z])TD-\d{{4}}-[{REFERENCE_ALPHABET}]{{6}}(?![0-9A-Za-z])")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _HTML_DROP = ("script", "style", "head", "title", "template", "noscript")
@@ -141,7 +145,7 @@ def _parse(data: bytes, max_attachment_bytes: int) -> ParsedMail:
         urls=_unique(find_urls(text) + hrefs),
         attachments=attachments,
         kind=_kind(msg, parts, from_address, notes),
-        references_tag=(m.group(0) if (m := _REFERENCE.search(subject)) else ""),
+        references_tag=(m.group(0) if (m := REFERENCE_RE.search(subject)) else ""),
         defects=_unique(notes),
         body_sha256=_body_hash(text),
     )
