@@ -201,6 +201,13 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", args=[self.slug])
 
+    @classmethod
+    def short_reason(cls, reason: str) -> str:
+        """A status reason as its column holds it: whole, or shortened with an ellipsis that says so (the
+        provenance event of the change keeps the reason whole)."""
+        limit = cls._meta.get_field("status_reason").max_length or len(reason)
+        return reason if len(reason) <= limit else reason[:limit - 1] + "…"
+
     @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES

@@ -216,7 +216,7 @@ def _apply_verdict(article: Article, verdict: GateVerdict, *, first_time: bool, 
         article.save(update_fields=["status", "published_at", "updated_at"])
         return [ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.PUBLISHED, actor=actor,
                                 occurred_at=now, output_sha256=article.content_sha256)]
-    article.status, article.status_reason = Article.Status.HELD, verdict.reason[:500]
+    article.status, article.status_reason = Article.Status.HELD, Article.short_reason(verdict.reason)
     article.held_match_id = verdict.matched_article_id
     article.save(update_fields=["status", "status_reason", "held_match", "updated_at"])
     return [ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.HELD, actor=actor, occurred_at=now,

@@ -195,7 +195,7 @@ def record_claimant_sued(*, counter_notice_id: int, by: str, now: datetime, note
         _tell_both(notice, counter, "The claimant told us they filed a court action; the content stays withdrawn "
                                     "while it is pending.", None)
         move_notice(notice, to, by=by, now=now, action="counter_notice.claimant_sued", target=counter,
-                    data={"notice": notice.reference, "note": note[:500], "deadlines_cancelled": cancelled})
+                    data={"notice": notice.reference, "note": note, "deadlines_cancelled": cancelled})
     return counter
 
 

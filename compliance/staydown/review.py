@@ -34,7 +34,7 @@ def release_held(*, article_id: int, by: str, reason: str) -> Article:
     with transaction.atomic():
         article, now = _locked_held(article_id), timezone.now()
         held_reason = article.status_reason
-        article.status, article.status_reason = Article.Status.PUBLISHED, reason[:500]
+        article.status, article.status_reason = Article.Status.PUBLISHED, Article.short_reason(reason)
         article.published_at = article.published_at or now
         article.save(update_fields=["status", "status_reason", "published_at", "updated_at"])
         ProvenanceEvent.objects.create(article=article, kind=ProvenanceEvent.Kind.PUBLISHED, actor=by, occurred_at=now,

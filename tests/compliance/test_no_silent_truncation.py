@@ -10,11 +10,13 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from compliance import roles
 from compliance.forms import CounterNoticeForm, TakedownForm
 from compliance.intake.mail_parse import parse_mail
 from compliance.intake.notice_lines import QUOTED_LENGTH, Source
 from compliance.models import InboundMessage, Notice
+from compliance.services import dkim_check
 from compliance.services.counter_notices_by_mail import counter_notice_input
 from compliance.services.intake import receive_notice
 from compliance.services.mail_intake import MAX_HEADER_LENGTH, process_inbound, store_inbound
@@ -163,3 +165,20 @@ def test_a_quoted_passage_is_shortened_with_an_ellipsis():
     quoted = Source(line=3, last_line=9, text="word " * 400).as_json()["text"]
 
     assert len(quoted) == QUOTED_LENGTH and quoted.endswith("…")
+
+
+def test_a_dkim_domain_longer_than_its_column_is_recorded(monkeypatch):
+    domain = "a" * 250 + ".example"
+    monkeypatch.setattr(dkim_check, "dkim_result", lambda raw, dnsfunc=None: (InboundMessage.Dkim.FAIL, domain))
+    message = store_inbound(_mail(), via="file").message
+
+    checked = dkim_check.check_dkim(message_pk=message.pk, now=timezone.now())
+
+    assert len(checked.dkim_domain) == 253
+    assert f"the DKIM signing domain is {len(domain)} characters; the first 253 are kept" in checked.defects
+
+
+def test_a_status_reason_too_long_for_its_column_says_it_is_shortened():
+    assert Article.short_reason("held: a copy") == "held: a copy"
+    shortened = Article.short_reason("held because " * 60)
+    assert len(shortened) == 500 and shortened.endswith("…")
