@@ -21,6 +21,7 @@ from articles.ingestion.rights_holder import article_rights_holder
 from articles.models import Article, ArticleUrlKey, Asset, Creator, ProvenanceEvent, StayDownMatch
 from articles.publishing import GateRequest, GateVerdict, ask_gate, report_held
 from articles.services.parties import (creator_named, register_hosts, rights_holder_named, source_for_host_or_new)
+from articles.shortening import shortened
 from articles.urlnorm import InvalidUrl, host_of, url_key, validate_url
 
 __all__ = ["IngestError", "IngestResult", "PrimarySource", "ingest_page", "resolve_primary_source"]
@@ -233,7 +234,7 @@ def _store_addresses(article: Article, addresses: PageAddresses) -> None:
 
 def _asset_key(figure: ExtractedFigure) -> tuple[str, Rejected | None]:
     what = f"{figure.kind} {figure.position + 1}"
-    shown = figure.url if len(figure.url) <= 200 else figure.url[:200] + "…"  # the page holds it whole
+    shown = shortened(figure.url, 200)  # the page holds it whole
     if figure.rejected:
         return "", Rejected(what, shown, figure.rejected)
     try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from articles.shortening import shortened
+
 QUOTED_LENGTH = 1000  # of a passage quoted in element_sources
 _EMPHASIS = re.compile(r"(\*\*|__|~~|`)")
 _LEADING_MARKS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•·]\s+|\d{1,3}[.)]\s+)")
@@ -48,8 +50,7 @@ class Source:
 
     def as_json(self) -> dict:
         # A quote for the review page, shortened visibly: the stored mail holds the passage whole.
-        text = self.text if len(self.text) <= QUOTED_LENGTH else self.text[:QUOTED_LENGTH - 1] + "…"
-        return {"line": self.line, "last_line": self.last_line, "text": text}
+        return {"line": self.line, "last_line": self.last_line, "text": shortened(self.text, QUOTED_LENGTH)}
 
 
 def plain_text(raw: str) -> str:

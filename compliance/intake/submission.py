@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from articles.shortening import shortened
 from articles.urlnorm import InvalidUrl, host_of, normalise_url, url_key
 
 MAX_ITEMS = 10_000
@@ -84,8 +85,7 @@ def validate_items(items: list[ItemInput], *, field_name: str = "items") -> tupl
                 normalised = f"https://{host_of(normalised)}/"
             original = normalise_url(item.original_url) if item.original_url.strip() else ""
         except InvalidUrl as exc:
-            url = item.url.strip()  # quoted in the message, shortened visibly: the form still holds it whole
-            shown = url if len(url) <= SHOWN_URL_LENGTH else url[:SHOWN_URL_LENGTH - 1] + "…"
+            shown = shortened(item.url.strip(), SHOWN_URL_LENGTH)  # the form still holds it whole
             errors.setdefault(f"{field_name}[{index}]", []).append(f"{shown!r}: {exc}")
             continue
         key = url_key(normalised)

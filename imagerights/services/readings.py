@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.credits import parse_credit
 from articles.models import Asset, ProvenanceEvent
+from articles.shortening import shortened
 from imagerights.models import RightsReading, StoredFile
 from imagerights.services.hamming import BANDS, bands_of, to_signed
 from imagerights.services.rights import settle_rights
@@ -120,8 +121,7 @@ def _text(found: dict[str, Any], key: str) -> str:
 
 
 def _error(message: str) -> str:
-    """A parser's error as its column holds it, shortened with an ellipsis that says so."""
-    return message if len(message) <= MAX_ERROR_LENGTH else message[:MAX_ERROR_LENGTH - 1] + "…"
+    return shortened(message, MAX_ERROR_LENGTH)
 
 
 def _moment(value: Any) -> datetime | None:
