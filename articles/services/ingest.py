@@ -20,7 +20,8 @@ from articles.ingestion.figures import CREDIT_ELEMENT
 from articles.ingestion.rights_holder import article_rights_holder
 from articles.models import Article, ArticleUrlKey, Asset, Creator, ProvenanceEvent, StayDownMatch
 from articles.publishing import GateRequest, GateVerdict, ask_gate, report_held
-from articles.services.parties import (creator_named, register_hosts, rights_holder_named, source_for_host_or_new)
+from articles.services.parties import (PARTY_NAME_LENGTH, creator_named, register_hosts, rights_holder_named,
+                                       source_for_host_or_new)
 from articles.shortening import shortened
 from articles.urlnorm import InvalidUrl, host_of, url_key, validate_url
 
@@ -131,6 +132,9 @@ def _store(page: ExtractedPage, addresses: PageAddresses, raw_bytes: bytes, tran
     article.license = _fitted(Article, "license", page.license, cuts)
     article.credit_text = _fitted(Article, "credit_text", page.credit_text, cuts)
     holder_name, holder_source = article_rights_holder(page, addresses)
+    _note_party(cuts, ("rights holder", holder_name))
+    for number, byline in enumerate(page.bylines, start=1):
+        _note_party(cuts, (f"author {number}", byline.name), (f"author {number} affiliation", byline.affiliation))
     article.rights_holder = rights_holder_named(holder_name)
     article.rights_holder_source = holder_source if holder_name else ""
     article.taken_from = taken_from
@@ -251,6 +255,13 @@ def _fitted(model: type[Article] | type[Asset], field: str, value: str, cuts: di
     return value[:limit]
 
 
+def _note_party(cuts: dict[str, int], *named: tuple[str, str]) -> None:
+    """A party's name longer than its key column is cut by parties.py; its length on the page is noted here."""
+    for what, name in named:
+        if len(whole := " ".join(name.split())) > PARTY_NAME_LENGTH:
+            cuts[what] = len(whole)
+
+
 def _store_assets(article: Article, page: ExtractedPage, *, replace: bool,
                   cuts: dict[str, int]) -> tuple[list[Asset], list[Rejected]]:
     """Assets are matched by URL key, so re-ingesting keeps their ids, credits and status. A figure whose
@@ -270,6 +281,7 @@ def _store_assets(article: Article, page: ExtractedPage, *, replace: bool,
         holder = rights_holder_named(credit.holder)
         named = bool(credit.holder or credit.creator)
         where = f"{figure.kind} {figure.position + 1} "
+        _note_party(cuts, (f"{where}credited holder", credit.holder), (f"{where}credited creator", credit.creator))
         asset = Asset.objects.create(
             article=article,
             position=next_position,

@@ -42,3 +42,15 @@ def test_an_over_long_translation_engine_is_refused_not_cut(tmp_path):
     with pytest.raises(CommandError, match="at most 100"):
         call_command("ingest_article", str(path), "--source-url", URL, "--translated-from", "uk",
                      "--translation-engine", "e" * 101, stdout=StringIO())
+
+
+def test_an_over_long_author_name_is_cut_to_its_key_and_the_cut_recorded():
+    name = "Ann" + " Lee" * 100  # 403 characters
+    page = news_page(jsonld={"@context": "https://schema.org", "@type": "NewsArticle",
+                             "headline": "Harbour wall to be rebuilt before winter",
+                             "author": {"@type": "Person", "name": name}})
+
+    article = ingest_page(html=page, source_url=URL).article
+
+    assert article.provenance_events.get(kind="extracted").detail["cut_to_fit"]["author 1"] == len(name)
+    assert article.creators.get().name == name[:300]
