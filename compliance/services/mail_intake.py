@@ -77,7 +77,8 @@ def store_inbound(raw: bytes, *, via: str, envelope_from: str = "", received_at:
     if parsed:
         fields.update(
             message_id=parsed.message_id[:MAX_HEADER_LENGTH], body_sha256=parsed.body_sha256,
-            header_from=parsed.from_address[:MAX_ADDRESS_LENGTH], subject=parsed.subject[:MAX_HEADER_LENGTH], in_reply_to=list(parsed.in_reply_to), kind=parsed.kind,
+            header_from=parsed.from_address[:MAX_ADDRESS_LENGTH], subject=parsed.subject[:MAX_HEADER_LENGTH],
+            in_reply_to=list(parsed.in_reply_to), kind=parsed.kind,
             defects=list(parsed.defects) + cuts_recorded(parsed, envelope_from))
     else:
         fields["defects"] = ["the message could not be parsed; only its bytes are kept"] + cuts_recorded(

@@ -21,6 +21,7 @@ from compliance.services.counter_notices_by_mail import counter_notice_input
 from compliance.services.intake import receive_notice
 from compliance.services.mail_intake import MAX_HEADER_LENGTH, process_inbound, store_inbound
 from tests.compliance.intake_helpers import notice_sender_api
+from tests.compliance.test_counter_notices import _rejected_notice
 from tests.compliance.test_takedown_form import VALID
 from tests.conftest import verified_login
 from tests.factories import ArticleFactory
@@ -182,3 +183,14 @@ def test_a_status_reason_too_long_for_its_column_says_it_is_shortened():
     assert Article.short_reason("held: a copy") == "held: a copy"
     shortened = Article.short_reason("held because " * 60)
     assert len(shortened) == 500 and shortened.endswith("…")
+
+
+def test_a_claimants_over_long_complaint_is_refused_with_the_limit_not_cut(client):
+    notice, status_path = _rejected_notice(client)
+    explanation = "The report is ours. " * 600  # 12,000 characters
+
+    response = client.post("/" + status_path, {"explanation": explanation})
+
+    assert response.status_code == 400
+    assert "12,000 characters long; at most 10,000 are accepted" in response.content.decode()
+    assert not notice.counter_notices.exists()
