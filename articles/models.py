@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language_info
 
+from articles.shortening import shortened
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):  # type: ignore[override]
@@ -200,6 +202,12 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", args=[self.slug])
+
+    @classmethod
+    def short_reason(cls, reason: str) -> str:
+        """A status reason as its column holds it: whole, or shortened with an ellipsis that says so (the
+        provenance event of the change keeps the reason whole)."""
+        return shortened(reason, cls._meta.get_field("status_reason").max_length or len(reason))
 
     @property
     def is_public(self) -> bool:

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Min, QuerySet
 
-from compliance.models import (AuditEntry, CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, SlaBreach,
-                               SlaDeadline, SweepHeartbeat)
+from compliance.models import (AuditEntry, CounterNotice, Decision, InboundMessage, Notice, NoticeItem,
+                               NoticeItemMatch, SlaBreach, SlaDeadline, SweepHeartbeat)
 from compliance.outcomes import outcome_of_states
 from compliance.services.references import notice_id_of_signed_token, token_digest
 from compliance.services.sla_sweep import HEARTBEAT
@@ -110,6 +110,14 @@ RAW_SHOWN = 200_000
 SIMILAR_SHOWN = 12
 
 
+def shown_raw(message: InboundMessage) -> str:
+    """A stored mail as text for staff, never rendered; a very long one is shortened, and says so."""
+    text = bytes(message.raw).decode("utf-8", "replace")
+    if len(text) <= RAW_SHOWN:
+        return text
+    return text[:RAW_SHOWN] + f"\n… (the first {RAW_SHOWN:,} of {len(text):,} characters are shown; the stored message is whole)"
+
+
 def review_page(notice: Notice, *, personal_data: bool) -> ReviewPage:
     matches = NoticeItemMatch.objects.select_related("article", "asset", "asset__article").order_by("pk")
     items = list(notice.items.order_by("position").prefetch_related(models.Prefetch("matches", queryset=matches),
@@ -117,8 +125,7 @@ def review_page(notice: Notice, *, personal_data: bool) -> ReviewPage:
     decisions = list(Decision.objects.filter(notice=notice).select_related("item", "match").order_by("decided_at"))
     counters = list(CounterNotice.objects.filter(notice=notice).select_related("article"))
     # Raw mail holds the claimant's address and signature: only for staff allowed to see them.
-    raw = [(message, bytes(message.raw).decode("utf-8", "replace")[:RAW_SHOWN] if personal_data else "")
-           for message in notice.messages.order_by("received_at")]
+    raw = [(message, shown_raw(message) if personal_data else "") for message in notice.messages.order_by("received_at")]
     targets = models.Q(object_type="compliance.notice", object_id=str(notice.pk))
     for label, ids in (("compliance.decision", [d.pk for d in decisions]),
                        ("compliance.counternotice", [c.pk for c in counters])):

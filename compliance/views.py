@@ -62,6 +62,9 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+MAX_COMPLAINT_LENGTH = 10_000  # the textarea's maxlength; a client that ignores it is told, not cut
+
+
 @never_cache
 @csrf_protect
 def takedown_status(request: HttpRequest, token: str) -> HttpResponse:
@@ -70,10 +73,14 @@ def takedown_status(request: HttpRequest, token: str) -> HttpResponse:
     if notice is None:
         raise Http404("No such request")
     now, error = timezone.now(), ""
-    if request.method == "POST":
+    explanation = request.POST.get("explanation", "")
+    if request.method == "POST" and len(explanation) > MAX_COMPLAINT_LENGTH:  # refused whole, never cut
+        error = (f"Your explanation is {len(explanation):,} characters long; at most {MAX_COMPLAINT_LENGTH:,} "
+                 "are accepted. Please shorten it.")
+    elif request.method == "POST":
         try:
-            receive_claimant_complaint(notice_id=notice.pk, explanation=request.POST.get("explanation", "")[:10_000],
-                                       now=now, client_ip=client_address(request) or None)
+            receive_claimant_complaint(notice_id=notice.pk, explanation=explanation, now=now,
+                                       client_ip=client_address(request) or None)
         except IllegalTransition as exc:
             error = str(exc).capitalize() + "."
         else:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from tld import get_fld
 
+from articles.shortening import shortened
 from articles.urlnorm import InvalidUrl, host_of, normalise_url, url_key, validate_url
 
 from .extract import ExtractedPage
@@ -139,7 +140,7 @@ def _usable(what: str, url: str, rejected: list[Rejected]) -> str:
     try:
         return validate_url(url)
     except InvalidUrl as exc:
-        rejected.append(Rejected(what, url[:200], str(exc)))
+        rejected.append(Rejected(what, shortened(url, 200), str(exc)))
         return ""
 
 

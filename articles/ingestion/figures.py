@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import html as lxml_html
 
 from articles.credits import AGENCIES
+from articles.shortening import shortened
 
 __all__ = ["CAPTION_PATTERN", "CREDIT_ELEMENT", "ExtractedFigure", "extract_figures", "find_credit",
            "is_placeholder_address", "largest_candidate", "text_of"]
@@ -196,7 +197,7 @@ def _media_url(el: lxml_html.HtmlElement) -> tuple[str, str]:
         if not is_placeholder_address(url):
             return url, ""
     if candidates:
-        return candidates[0][:300], "the only address is a placeholder (spacer, loader or data: URI)"
+        return shortened(candidates[0], 300), "the only address is a placeholder (spacer, loader or data: URI)"
     return "", ""
 
 

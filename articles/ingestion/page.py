@@ -20,7 +20,9 @@ from articles.ingestion.figures import CREDIT_ELEMENT
 from articles.ingestion.rights_holder import article_rights_holder
 from articles.models import Article, ArticleUrlKey, Asset, Creator, ProvenanceEvent, StayDownMatch
 from articles.publishing import GateRequest, GateVerdict, ask_gate, report_held
-from articles.services.parties import (creator_named, register_hosts, rights_holder_named, source_for_host_or_new)
+from articles.services.parties import (PARTY_NAME_LENGTH, creator_named, register_hosts, rights_holder_named,
+                                       source_for_host_or_new)
+from articles.shortening import shortened
 from articles.urlnorm import InvalidUrl, host_of, url_key, validate_url
 
 __all__ = ["IngestError", "IngestResult", "PrimarySource", "ingest_page", "resolve_primary_source"]
@@ -36,6 +38,7 @@ DISPLAY_BY_KIND = {Asset.Kind.VIDEO: Asset.Display.IFRAME, Asset.Kind.EMBED: Ass
 
 
 _LANGUAGE_CODE = re.compile(r"[a-z]{2}|und")
+MAX_ENGINE_LENGTH = 100  # Article.translation_engine
 
 
 class IngestError(ValueError):
@@ -88,13 +91,16 @@ def ingest_page(
     raw_bytes = html.encode("utf-8") if isinstance(html, str) else html
     if translated_from and not _LANGUAGE_CODE.fullmatch(translated_from):
         raise IngestError(f"translated-from must be an ISO 639-1 code or 'und', not {translated_from[:20]!r}")
+    if len(translation_engine) > MAX_ENGINE_LENGTH:
+        raise IngestError(f"the translation engine's name is {len(translation_engine)} characters; "
+                          f"at most {MAX_ENGINE_LENGTH}")
     try:
         page = extract_page(raw_bytes, page_url=source_url)
         addresses = page_addresses(page, given=source_url, final=final_url)
     except (ValueError, UnusableSourceUrl) as exc:
         raise IngestError(str(exc)) from None
     with transaction.atomic():
-        return _store(page, addresses, raw_bytes, translated_from, translation_engine[:100], basis, slug, actor)
+        return _store(page, addresses, raw_bytes, translated_from, translation_engine, basis, slug, actor)
 
 
 def _store(page: ExtractedPage, addresses: PageAddresses, raw_bytes: bytes, translated_from: str,
@@ -118,13 +124,17 @@ def _store(page: ExtractedPage, addresses: PageAddresses, raw_bytes: bytes, tran
 
     now = timezone.now()
     article = existing or Article(lookup_key=key, language=language, created_at=now)
-    article.title = page.title[:500]
+    cuts: dict[str, int] = {}  # what the page said that its column cannot hold whole: field -> full length
+    article.title = _fitted(Article, "title", page.title, cuts)
     article.body = page.body
     article.source = source
     article.basis = basis
-    article.license = page.license[:500]
-    article.credit_text = page.credit_text[:500]
+    article.license = _fitted(Article, "license", page.license, cuts)
+    article.credit_text = _fitted(Article, "credit_text", page.credit_text, cuts)
     holder_name, holder_source = article_rights_holder(page, addresses)
+    _note_party(cuts, ("rights holder", holder_name))
+    for number, byline in enumerate(page.bylines, start=1):
+        _note_party(cuts, (f"author {number}", byline.name), (f"author {number} affiliation", byline.affiliation))
     article.rights_holder = rights_holder_named(holder_name)
     article.rights_holder_source = holder_source if holder_name else ""
     article.taken_from = taken_from
@@ -143,7 +153,7 @@ def _store(page: ExtractedPage, addresses: PageAddresses, raw_bytes: bytes, tran
         article.slug = _unique_slug(page.title, key, slug)
         article.status = Article.Status.HELD  # until the publish gate answers, below
     article.save()
-    assets, rejected = _store_assets(article, page, replace=bool(existing))
+    assets, rejected = _store_assets(article, page, replace=bool(existing), cuts=cuts)
     article.rejected_parts = [{"part": r.what, "url": r.url, "reason": r.reason}
                               for r in (*addresses.rejected, *rejected)]
     article.save(update_fields=["rejected_parts"])
@@ -169,7 +179,8 @@ def _store(page: ExtractedPage, addresses: PageAddresses, raw_bytes: bytes, tran
     events.append(ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.EXTRACTED, actor=actor, occurred_at=now,
                                   input_sha256=html_hash, output_sha256=page.content_sha256,
                                   detail={"assets": len(assets), "canonical_url": primary.canonical or None,
-                                          **({"rejected": article.rejected_parts} if article.rejected_parts else {})}))
+                                          **({"rejected": article.rejected_parts} if article.rejected_parts else {}),
+                                          **({"cut_to_fit": cuts} if cuts else {})}))
     if translated_from:
         events.append(ProvenanceEvent(
             article=article, kind=ProvenanceEvent.Kind.TRANSLATED, actor=f"engine:{translation_engine or 'unknown'}",
@@ -210,7 +221,7 @@ def _apply_verdict(article: Article, verdict: GateVerdict, *, first_time: bool, 
         article.save(update_fields=["status", "published_at", "updated_at"])
         return [ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.PUBLISHED, actor=actor,
                                 occurred_at=now, output_sha256=article.content_sha256)]
-    article.status, article.status_reason = Article.Status.HELD, verdict.reason[:500]
+    article.status, article.status_reason = Article.Status.HELD, Article.short_reason(verdict.reason)
     article.held_match_id = verdict.matched_article_id
     article.save(update_fields=["status", "status_reason", "held_match", "updated_at"])
     return [ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.HELD, actor=actor, occurred_at=now,
@@ -227,16 +238,32 @@ def _store_addresses(article: Article, addresses: PageAddresses) -> None:
 
 def _asset_key(figure: ExtractedFigure) -> tuple[str, Rejected | None]:
     what = f"{figure.kind} {figure.position + 1}"
+    shown = shortened(figure.url, 200)  # the page holds it whole
     if figure.rejected:
-        return "", Rejected(what, figure.url[:200], figure.rejected)
+        return "", Rejected(what, shown, figure.rejected)
     try:
         return url_key(validate_url(figure.url)), None
     except InvalidUrl as exc:
-        shown = figure.url if len(figure.url) <= 200 else figure.url[:200] + "…"
         return "", Rejected(what, shown, str(exc))
 
 
-def _store_assets(article: Article, page: ExtractedPage, *, replace: bool) -> tuple[list[Asset], list[Rejected]]:
+def _fitted(model: type[Article] | type[Asset], field: str, value: str, cuts: dict[str, int], *, at: str = "") -> str:
+    """`value` cut to its column's length; a cut is noted in `cuts` (the extraction event records them)."""
+    limit = model._meta.get_field(field).max_length
+    if limit and len(value) > limit:
+        cuts[f"{at}{field}"] = len(value)
+    return value[:limit]
+
+
+def _note_party(cuts: dict[str, int], *named: tuple[str, str]) -> None:
+    """A party's name longer than its key column is cut by parties.py; its length on the page is noted here."""
+    for what, name in named:
+        if len(whole := " ".join(name.split())) > PARTY_NAME_LENGTH:
+            cuts[what] = len(whole)
+
+
+def _store_assets(article: Article, page: ExtractedPage, *, replace: bool,
+                  cuts: dict[str, int]) -> tuple[list[Asset], list[Rejected]]:
     """Assets are matched by URL key, so re-ingesting keeps their ids, credits and status. A figure whose
     address cannot be accepted is rejected with its reason; the others are stored."""
     kept = {a.url_key: a for a in article.assets.all()} if replace else {}
@@ -253,18 +280,20 @@ def _store_assets(article: Article, page: ExtractedPage, *, replace: bool) -> tu
         credit = parse_credit(figure.credit_line, credit_element=figure.credit_origin == CREDIT_ELEMENT)
         holder = rights_holder_named(credit.holder)
         named = bool(credit.holder or credit.creator)
+        where = f"{figure.kind} {figure.position + 1} "
+        _note_party(cuts, (f"{where}credited holder", credit.holder), (f"{where}credited creator", credit.creator))
         asset = Asset.objects.create(
             article=article,
             position=next_position,
             kind=figure.kind,
             original_url=figure.url,
             url_key=key,
-            credit_line=figure.credit_line[:1000],
+            credit_line=_fitted(Asset, "credit_line", figure.credit_line, cuts, at=where),
             credit_source=figure.credit_origin if named else "",
             credit_confidence=credit.confidence if named else "",
             caption=figure.caption,
-            alt_text=figure.alt[:1000],
-            license=credit.license[:500],
+            alt_text=_fitted(Asset, "alt_text", figure.alt, cuts, at=where),
+            license=_fitted(Asset, "license", credit.license, cuts, at=where),
             creator=creator_named(credit.creator, ROLE_BY_KIND[figure.kind], holder),
             rights_holder=holder,
             display=DISPLAY_BY_KIND.get(figure.kind, Asset.Display.HOTLINKED),

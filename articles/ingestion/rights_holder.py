@@ -42,4 +42,4 @@ def article_rights_holder(page: ExtractedPage, addresses: PageAddresses) -> tupl
         ("" if weak else page.site_name, "site name"),
         ("" if weak or not page.footer_copyright else _statement_holder(page.footer_copyright), "footer ©"),
     )
-    return next(((" ".join(name.split())[:300], where) for name, where in candidates if name and name.strip()), ("", ""))
+    return next(((" ".join(name.split()), where) for name, where in candidates if name and name.strip()), ("", ""))

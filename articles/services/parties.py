@@ -40,8 +40,18 @@ def register_hosts(source: Source, urls: list[str]) -> None:
         SourceDomain.objects.get_or_create(host=host, defaults={"source": source})
 
 
+# A party's name is its key (get_or_create): cut to the column. Callers that read it from a page or a
+# picture keep the whole wording in their own record (the extraction event's cut_to_fit, the reading).
+PARTY_NAME_LENGTH = 300
+
+
+def party_name(name: str) -> str:
+    """The name as a party's key holds it: spaces collapsed, cut to PARTY_NAME_LENGTH."""
+    return " ".join(name.split())[:PARTY_NAME_LENGTH]
+
+
 def rights_holder_named(name: str) -> RightsHolder | None:
-    name = " ".join(name.split())[:300]
+    name = party_name(name)
     if not name:
         return None
     holder, _ = RightsHolder.objects.get_or_create(name=name)
@@ -49,9 +59,9 @@ def rights_holder_named(name: str) -> RightsHolder | None:
 
 
 def creator_named(name: str, role: str, holder: RightsHolder | None = None, *, affiliation: str = "") -> Creator | None:
-    name = " ".join(name.split())[:300]
+    name = party_name(name)
     if not name:
         return None
     creator, _ = Creator.objects.get_or_create(
-        name=name, role=role, defaults={"rights_holder": holder, "affiliation": affiliation[:300]})
+        name=name, role=role, defaults={"rights_holder": holder, "affiliation": party_name(affiliation)})
     return creator

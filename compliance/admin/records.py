@@ -7,6 +7,7 @@ from django.utils import timezone
 from compliance.admin.base import PersonalDataAdmin, ReadOnlyAdmin
 from compliance.models import (AuditEntry, AuditVerification, Decision, InboundMessage, OutboundMessage, SlaBreach,
                                SlaDeadline, SlaPolicy, WebhookDelivery, WebhookEndpoint)
+from compliance.selectors import shown_raw
 from compliance.services.queue_failures import (acknowledge_failed_deadlines, acknowledge_failed_messages,
                                                 requeue_failed_messages)
 from compliance.templatetags.actors import actor_name
@@ -52,7 +53,7 @@ class InboundMessageAdmin(AcknowledgeFailures, PersonalDataAdmin):
 
     @admin.display(description="Raw message (as text, never rendered)")
     def raw_text(self, message: InboundMessage) -> str:
-        return bytes(message.raw).decode("utf-8", "replace")[:200_000]
+        return shown_raw(message)
 
     @admin.action(description="Acknowledge: the selected failed messages were handled by hand",
                   permissions=["acknowledge"])

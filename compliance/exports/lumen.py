@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from articles.models import Asset
+from articles.shortening import shortened
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch
 
 TYPE_BY_KIND = {
@@ -77,7 +78,7 @@ def _scrub(text: str, details: tuple[str, ...]) -> str:
 
 
 def _entity(name: str, kind: str, **fields: str) -> dict[str, str]:
-    return {"name": name[:255], "kind": kind, **{k: v for k, v in fields.items() if v}}
+    return {"name": shortened(name, 255), "kind": kind, **{k: v for k, v in fields.items() if v}}
 
 
 def _roles(notice: Notice) -> list[dict[str, Any]]:

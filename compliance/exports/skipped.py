@@ -4,14 +4,20 @@ unless asked (`--strict`), so one odd record cannot cost an auditor the whole ex
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Protocol
+
+
+class Writer(Protocol):
+    """A command's stderr, or any text stream."""
+
+    def write(self, text: str, /) -> object: ...
 
 STRICT_HELP = "fail (exit 1, no file written) when any record has to be skipped"
 
 
 @dataclass
 class Skipped:
-    stderr: TextIO
+    stderr: Writer
     references: list[str] = field(default_factory=list)
 
     def add(self, reference: str, why: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterator
 from django.db.models import Exists, OuterRef, QuerySet
 
 from articles.models import Asset, RightsHolder
+from articles.shortening import shortened
 from compliance.exports.statement_rules import COUNTRIES, LANGUAGES, MAX_PER_CALL, problems
 from compliance.models import Decision, Notice, NoticeItemMatch
 from compliance.services.statements import EEA, LEGAL_GROUND_BY_KIND
@@ -59,14 +60,16 @@ def statement(decision: Decision) -> dict[str, Any]:
         "territorial_scope": sorted(set(decision.territorial_scope or EEA) & COUNTRIES) or sorted(COUNTRIES),
         "content_date": max((article.published_at or article.created_at).date(), EARLIEST_CONTENT_DATE).isoformat(),
         "application_date": decision.decided_at.date().isoformat(),
-        "decision_facts": (decision.facts or _facts(notice, match))[:5000],
+        "decision_facts": shortened(decision.facts or _facts(notice, match), 5000),
         "source_type": _source_type(notice),
         "automated_detection": "Yes" if match.how in AUTOMATED_DETECTION else "No",
         "automated_decision": "AUTOMATED_DECISION_FULLY" if decision.automated else "AUTOMATED_DECISION_NOT_AUTOMATED",
         "puid": match.puid,
     }
-    legal_ground = (decision.legal_ground or LEGAL_GROUND_BY_KIND.get(notice.kind, notice.get_kind_display()))[:500]
-    explanation = (decision.explanation or decision.facts or _facts(notice, match))[:2000]
+    # The database's limits: a longer text is shortened with an ellipsis, and says so.
+    legal_ground = shortened(decision.legal_ground or LEGAL_GROUND_BY_KIND.get(notice.kind, notice.get_kind_display()),
+                             500)
+    explanation = shortened(decision.explanation or decision.facts or _facts(notice, match), 2000)
     if decision.decision_ground == Decision.Ground.ILLEGAL_CONTENT:
         body |= {"illegal_content_legal_ground": legal_ground, "illegal_content_explanation": explanation}
     else:
@@ -103,7 +106,7 @@ def _source_type(notice: Notice) -> str:
 def _source_identity(notice: Notice) -> str:
     holder = notice.acting_for
     if holder and holder.kind == RightsHolder.Kind.ORGANISATION:
-        return holder.name[:500]
+        return shortened(holder.name, 500)
     return ""
 
 

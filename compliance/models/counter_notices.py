@@ -41,12 +41,12 @@ class CounterNotice(models.Model):
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="counter_notices", help_text="Empty for a claimant's complaint")
 
-    # Personal data of the objector: erasable; the audit log holds only its hash.
-    name = models.CharField(max_length=200)
-    organisation = models.CharField(max_length=200, blank=True)
+    # Personal data of the objector: erasable; the audit log holds only its hash. Kept whole, as on Notice.
+    name = models.TextField()
+    organisation = models.TextField(blank=True)
     email = models.EmailField(max_length=320)
     address = models.TextField(blank=True)
-    phone = models.CharField(max_length=50, blank=True)
+    phone = models.TextField(blank=True)
     email_digest = models.CharField(max_length=64, db_index=True)
 
     explanation = models.TextField(help_text="Why the withdrawal was a mistake or a misidentification")
@@ -54,7 +54,7 @@ class CounterNotice(models.Model):
                                                                      "of perjury (512(g)(3)(C))")
     jurisdiction_consent = models.BooleanField(default=False, help_text="Consent to jurisdiction and service "
                                                                         "(512(g)(3)(D))")
-    signature = models.CharField(max_length=200)
+    signature = models.TextField()
     client_ip = models.GenericIPAddressField(null=True, blank=True)
 
     received_at = models.DateTimeField(default=timezone.now)

@@ -75,23 +75,24 @@ class Notice(models.Model):
     verification = models.CharField(max_length=20, choices=Verification.choices, default=Verification.UNVERIFIED)
     trusted = models.BooleanField(default=False, help_text="From a trusted flagger (DSA Art. 22)")
 
-    # Personal data of the claimant: erasable; the audit log holds only its hash.
-    claimant_name = models.CharField(max_length=200)
-    claimant_organisation = models.CharField(max_length=200, blank=True)
+    # Personal data of the claimant: erasable; the audit log holds only its hash. Text columns keep what a
+    # mail said whole (a mail cannot be refused); the form and the API refuse what is longer than they allow.
+    claimant_name = models.TextField()
+    claimant_organisation = models.TextField(blank=True)
     claimant_email = models.EmailField(max_length=320)  # stored whole: 64 + 1 + 255, RFC 3696
     claimant_address = models.TextField(blank=True)
-    claimant_phone = models.CharField(max_length=50, blank=True)
+    claimant_phone = models.TextField(blank=True)
     claimant_email_digest = models.CharField(max_length=64, db_index=True)
 
     acting_as = models.CharField(max_length=10, choices=ActingAs.choices, default=ActingAs.OWNER)
-    acting_for_name = models.CharField(max_length=300, blank=True)
+    acting_for_name = models.TextField(blank=True)
     acting_for = models.ForeignKey(RightsHolder, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="notices")
     work_description = models.TextField(blank=True)
     explanation = models.TextField(blank=True)
     good_faith_statement = models.BooleanField(default=False)
     accuracy_statement = models.BooleanField(default=False, help_text="Accurate, under penalty of perjury")
-    signature = models.CharField(max_length=200, blank=True)
+    signature = models.TextField(blank=True)
     missing_elements = models.JSONField(default=list, blank=True)
     named_reference = models.CharField(max_length=20, blank=True,
                                        help_text="A reference the claimant quoted that matched no notice")

@@ -51,7 +51,6 @@ _WORK_LABEL = re.compile(
     r"(?:\s+original)?|utw[oó]r(?:\s+oryginalny)?|(?:оригінальний\s+)?твір|оригінал|произведение)\s*[:：]\s*(.+)$",
     re.IGNORECASE,
 )
-_MAX_WORK = 2000
 
 
 @dataclass(frozen=True)
@@ -96,9 +95,9 @@ def find_address(lines: list[Line]) -> Found | None:
 def find_work(lines: list[Line]) -> Found | None:
     for index, line in enumerate(lines):
         if (label := _WORK_LABEL.match(line.plain)) and len(label.group(1).strip()) > 2:
-            return Found(label.group(1).strip()[:_MAX_WORK], source_of([line]))
+            return Found(label.group(1).strip(), source_of([line]))
         if _WORK_QUESTION.search(line.plain) and (answer := _answer(lines, index, limit=12)):
-            return Found("\n".join(a.plain for a in answer)[:_MAX_WORK], source_of(answer))
+            return Found("\n".join(a.plain for a in answer), source_of(answer))
     return None
 
 

@@ -35,6 +35,7 @@ except ImportError:  # detection is a nicety: without it we fall back to utf-8 w
     charset_normalizer = None
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_FILENAME_LENGTH = 255  # InboundAttachment.filename
 _MAX_DEPTH = 30  # deeper nesting is hostile, not a mail anyone wrote
 _DETECT_SAMPLE = 64 * 1024  # detection on a prefix keeps a 30 MB text part cheap
 # Unrestricted detection reads short koi8-r or latin-1 text as UTF-16 or Shift-JIS; our senders
@@ -56,7 +57,11 @@ _REFUSED_CODECS = {"unicode-escape", "raw-unicode-escape", "idna", "punycode"}
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 _MSGID = re.compile(r"<([^<>\s]+)>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # PostgreSQL refuses NUL
-_REFERENCE = re.compile(r"(?<![0-9A-Za-z])TD-\d{4}-[0-9A-Z]{6}(?![0-9A-Za-z])")
+# A notice's public reference, TD-2026-7F3KQ9 (compliance/services/references.py makes them): Crockford's
+# base32, no I, L, O or U, so a reference read aloud or retyped stays the same. The one pattern that finds
+# one in a subject, a Message-ID or a text.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_RE = re.compile(rf"(?<![0-9A-Za-z])TD-\d{{4}}-[{REFERENCE_ALPHABET}]{{6}}(?![0-9A-Za-z])")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _HTML_DROP = ("script", "style", "head", "title", "template", "noscript")
@@ -140,7 +145,7 @@ def _parse(data: bytes, max_attachment_bytes: int) -> ParsedMail:
         urls=_unique(find_urls(text) + hrefs),
         attachments=attachments,
         kind=_kind(msg, parts, from_address, notes),
-        references_tag=(m.group(0) if (m := _REFERENCE.search(subject)) else ""),
+        references_tag=(m.group(0) if (m := REFERENCE_RE.search(subject)) else ""),
         defects=_unique(notes),
         body_sha256=_body_hash(text),
     )
@@ -391,7 +396,9 @@ def _filename(part: Message, notes: list[str]) -> str:
                 probe[h] = _unraw(part.get(h), notes, "attachment filename")
     name = _decode_words(_param(probe.get_filename, notes), notes, "attachment filename")
     name = re.split(r"[/\\]", _clean(name, single_line=True))[-1]  # never let a sender pick a path
-    return "" if name in (".", "..") else name[:255]
+    if len(name) > MAX_FILENAME_LENGTH:  # a column's limit: the cut is said, the raw message keeps it whole
+        notes.append(f"attachment filename is {len(name)} characters; the first {MAX_FILENAME_LENGTH} are kept")
+    return "" if name in (".", "..") else name[:MAX_FILENAME_LENGTH]
 
 
 def _param(read: Callable[[], object], notes: list[str]) -> str:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from articles.shortening import shortened
+
+QUOTED_LENGTH = 1000  # of a passage quoted in element_sources
 _EMPHASIS = re.compile(r"(\*\*|__|~~|`)")
 _LEADING_MARKS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•·]\s+|\d{1,3}[.)]\s+)")
 _SINGLE_STARS = re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
@@ -46,7 +49,8 @@ class Source:
     text: str
 
     def as_json(self) -> dict:
-        return {"line": self.line, "last_line": self.last_line, "text": self.text[:1000]}
+        # A quote for the review page, shortened visibly: the stored mail holds the passage whole.
+        return {"line": self.line, "last_line": self.last_line, "text": shortened(self.text, QUOTED_LENGTH)}
 
 
 def plain_text(raw: str) -> str:

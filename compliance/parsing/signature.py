@@ -210,7 +210,7 @@ def _after_perjury(lines: list[Line], perjury_line: int) -> Signature | None:
 
 
 def _signed(value: str, source: Source) -> Signature:
-    return Signature(_tidy(value)[:MAX_LENGTH], source)
+    return Signature(_tidy(value), source)  # kept whole; is_name bounds most of them
 
 
 def _tidy(text: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from articles.shortening import shortened
 from articles.urlnorm import InvalidUrl, host_of, normalise_url, url_key
 
 MAX_ITEMS = 10_000
+SHOWN_URL_LENGTH = 200  # of a refused URL quoted in an error message
 STATEMENTS = ("good_faith", "accuracy", "signature")
 
 
@@ -83,10 +85,11 @@ def validate_items(items: list[ItemInput], *, field_name: str = "items") -> tupl
                 normalised = f"https://{host_of(normalised)}/"
             original = normalise_url(item.original_url) if item.original_url.strip() else ""
         except InvalidUrl as exc:
-            errors.setdefault(f"{field_name}[{index}]", []).append(f"{item.url.strip()[:200]!r}: {exc}")
+            shown = shortened(item.url.strip(), SHOWN_URL_LENGTH)  # the form still holds it whole
+            errors.setdefault(f"{field_name}[{index}]", []).append(f"{shown!r}: {exc}")
             continue
         key = url_key(normalised)
         valid.setdefault((item.scope, key), ValidItem(
             url=raw, scope=item.scope, normalised_url=normalised, url_key=key,
-            original_url=original, note=item.note.strip()[:2000]))
+            original_url=original, note=item.note.strip()))
     return list(valid.values()), errors

@@ -15,12 +15,18 @@ from compliance.services.outbox import queue_mail
 log = logging.getLogger(__name__)
 
 
+def mail_staff(*, groups: list[str], subject: str, template: str, context: dict, notice: Notice | None = None) -> int:
+    """Queue one escalation mail to each active member of these groups who has an address, in the caller's
+    transaction (the outbox sends it); how many were queued."""
+    staff = get_user_model().objects.filter(groups__name__in=groups, is_active=True).exclude(email="").distinct()
+    for person in staff:
+        queue_mail(notice=notice, purpose=OutboundMessage.Purpose.ESCALATION, to=person.email, subject=subject,
+                   template=template, context={**context, "site_url": settings.SITE_URL})
+    return len(staff)
+
+
 def alert_compliance_leads(*, subject: str, template: str, context: dict, notice: Notice | None = None) -> int:
     """Queue one urgent mail per active compliance lead, in the caller's transaction; logged as an error too."""
     log.error("ALERT %s", subject)
-    leads = get_user_model().objects.filter(groups__name=roles.COMPLIANCE_LEAD, is_active=True).exclude(email="")
-    for lead in leads:
-        queue_mail(notice=notice, purpose=OutboundMessage.Purpose.ESCALATION, to=lead.email,
-                   subject=f"URGENT: {subject}"[:300], template=template,
-                   context={**context, "site_url": settings.SITE_URL})
-    return len(leads)
+    return mail_staff(groups=[roles.COMPLIANCE_LEAD], subject=f"URGENT: {subject}", template=template,
+                      context=context, notice=notice)

@@ -118,10 +118,10 @@ def file_counter_notice(*, article: Article, decision: Decision, data: CounterNo
         restore_due_at = add_business_days(now, settings.COUNTER_NOTICE_BUSINESS_DAYS)
         counter = CounterNotice.objects.create(
             reference=new_counter_reference(now), status_token_digest=token_digest, kind=data.kind, notice=notice,
-            article=article, name=data.name[:200], organisation=data.organisation[:200], email=data.email,
-            address=data.address, phone=data.phone[:50], email_digest=digest, explanation=data.explanation,
+            article=article, name=data.name, organisation=data.organisation, email=data.email,
+            address=data.address, phone=data.phone, email_digest=digest, explanation=data.explanation,
             mistake_statement=data.mistake_statement, jurisdiction_consent=data.jurisdiction_consent,
-            signature=data.signature[:200], client_ip=client_ip, received_at=now, restore_due_at=restore_due_at,
+            signature=data.signature, client_ip=client_ip, received_at=now, restore_due_at=restore_due_at,
             channel=channel, missing_elements=list(missing or []))
         SlaDeadline.objects.create(notice=notice, kind=SlaDeadline.Kind.RESTORE, due_at=restore_due_at,
                                    wake_at=restore_due_at, counter_notice=counter)
@@ -195,7 +195,7 @@ def record_claimant_sued(*, counter_notice_id: int, by: str, now: datetime, note
         _tell_both(notice, counter, "The claimant told us they filed a court action; the content stays withdrawn "
                                     "while it is pending.", None)
         move_notice(notice, to, by=by, now=now, action="counter_notice.claimant_sued", target=counter,
-                    data={"notice": notice.reference, "note": note[:500], "deadlines_cancelled": cancelled})
+                    data={"notice": notice.reference, "note": note, "deadlines_cancelled": cancelled})
     return counter
 
 

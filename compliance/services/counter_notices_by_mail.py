@@ -35,8 +35,8 @@ def counter_notice_input(parsed: ParsedMail, *, signature: str) -> CounterNotice
     mistake, consent = counter_statements(parsed.text)
     name = parsed.from_name or signature or parsed.from_address.split("@")[0]
     return CounterNoticeInput(
-        kind=CounterNotice.Kind.COUNTER_NOTICE, name=name[:200], email=parsed.from_address,
-        explanation=parsed.text[:10_000], signature=signature[:200],
+        kind=CounterNotice.Kind.COUNTER_NOTICE, name=name, email=parsed.from_address,
+        explanation=parsed.text, signature=signature,
         mistake_statement=mistake, jurisdiction_consent=consent)
 
 

@@ -17,6 +17,7 @@ from compliance.services.standing import apply_trusted_flagger
 
 log = logging.getLogger(__name__)
 Dkim = InboundMessage.Dkim
+MAX_DOMAIN_LENGTH = 253  # InboundMessage.dkim_domain: the longest name DNS allows
 DnsFunc = Callable[..., bytes | None]
 
 
@@ -79,8 +80,11 @@ def check_dkim(*, message_pk: int, now: datetime, dnsfunc: DnsFunc | None = None
         message = InboundMessage.objects.select_for_update().get(pk=message_pk)
         if message.dkim != Dkim.PENDING:
             return message
-        message.dkim, message.dkim_domain = result, domain[:253]
-        message.save(update_fields=["dkim", "dkim_domain"])
+        message.dkim, message.dkim_domain = result, domain[:MAX_DOMAIN_LENGTH]
+        if len(domain) > MAX_DOMAIN_LENGTH:  # no real domain is longer; the raw message keeps the signature whole
+            message.defects = [*message.defects, f"the DKIM signing domain is {len(domain)} characters; the first "
+                                                 f"{MAX_DOMAIN_LENGTH} are kept"]
+        message.save(update_fields=["dkim", "dkim_domain", "defects"])
         if notice and result == Dkim.PASS and aligned(domain, message.header_from):
             _raise_verification(notice, domain, now)
             apply_trusted_flagger(notice, proven_domain=domain, by="system:dkim", now=now)

@@ -104,16 +104,16 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             kind=submission.kind, sender_suspended=bool(suspension), duplicate_of=earlier,
             status=Notice.Status.CLOSED if suspension or earlier else _initial_status(missing, needs_confirmation),
             verification=Notice.Verification.API_SENDER if sender else Notice.Verification.UNVERIFIED,
-            claimant_name=submission.claimant_name[:200], claimant_organisation=submission.claimant_organisation[:200],
+            claimant_name=submission.claimant_name, claimant_organisation=submission.claimant_organisation,
             claimant_email=submission.claimant_email, claimant_address=submission.claimant_address,
-            claimant_phone=submission.claimant_phone[:50],
+            claimant_phone=submission.claimant_phone,
             claimant_email_digest=email_digest,
-            acting_as=submission.acting_as, acting_for_name=submission.acting_for_name[:300],
+            acting_as=submission.acting_as, acting_for_name=submission.acting_for_name,
             acting_for=RightsHolder.objects.filter(name__iexact=submission.acting_for_name).first()
             if submission.acting_for_name else None,
             work_description=submission.work_description, explanation=submission.explanation,
             good_faith_statement=submission.good_faith, accuracy_statement=submission.accuracy,
-            signature=submission.signature[:200], missing_elements=missing,
+            signature=submission.signature, missing_elements=missing,
             named_reference=submission.named_reference, element_sources=submission.element_sources,
             reference_urls=list(submission.reference_urls),
             received_at=received_at, clock_started_at=None if missing or suspension else received_at,
@@ -121,7 +121,7 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             items_fingerprint=fingerprint, sender=sender, client_ip=client_ip,
         )
         matched = store_matched_items(notice, [
-            {"position": position, "scope": item.scope, "url": item.url[:2048], "normalised_url": item.normalised_url,
+            {"position": position, "scope": item.scope, "url": item.url, "normalised_url": item.normalised_url,
              "url_key": item.url_key, "original_url": item.original_url, "note": item.note}
             for position, item in enumerate(submission.items)
         ], now=received_at, found=found)

@@ -30,6 +30,8 @@ from compliance.services.supplements import supplement_notice
 log = logging.getLogger(__name__)
 Role = InboundMessage.Role
 MAX_ADDRESS_LENGTH = 320  # 64 + 1 + 255 (RFC 3696); the notice's column holds this much
+MAX_HEADER_LENGTH = 998  # RFC 5322's longest line: InboundMessage's message_id and subject columns
+MAX_ATTACHMENT_FIELD = 255  # InboundAttachment.content_type (the parser says when it cuts a filename)
 
 
 @dataclass(frozen=True)
@@ -53,20 +55,34 @@ def dedupe_key(raw: bytes, parsed: ParsedMail | None) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def cuts_recorded(parsed: ParsedMail | None, envelope_from: str) -> list[str]:
+    """Header values longer than their columns are cut to fit, and each cut is said in the message's
+    defects (shown on the review page); the raw bytes stored beside them hold every value whole."""
+    addresses = (("From", parsed.from_address if parsed else ""), ("envelope", envelope_from))
+    cuts = [f"the {name} address is {len(value)} characters; the raw message holds it whole"
+            for name, value in addresses if len(value) > MAX_ADDRESS_LENGTH]
+    if parsed is None:
+        return cuts
+    headers = [("Message-ID", parsed.message_id, MAX_HEADER_LENGTH), ("Subject", parsed.subject, MAX_HEADER_LENGTH)]
+    headers += [(f"content type of attachment {a.filename!r}", a.content_type, MAX_ATTACHMENT_FIELD)
+                for a in parsed.attachments]
+    return cuts + [f"the {name} is {len(value)} characters; the first {limit} are kept (the raw message holds "
+                   "it whole)" for name, value, limit in headers if len(value) > limit]
+
+
 def store_inbound(raw: bytes, *, via: str, envelope_from: str = "", received_at: datetime | None = None) -> Stored:
     parsed = _parse(raw)
     fields = {"raw": raw, "raw_sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw), "via": via,
-              "envelope_from": envelope_from[:320], "received_at": received_at or timezone.now()}
+              "envelope_from": envelope_from[:MAX_ADDRESS_LENGTH], "received_at": received_at or timezone.now()}
     if parsed:
-        too_long = [f"the {name} address is {len(value)} characters; the raw message holds it whole"
-                    for name, value in (("From", parsed.from_address), ("envelope", envelope_from))
-                    if len(value) > MAX_ADDRESS_LENGTH]
         fields.update(
-            message_id=parsed.message_id[:998], body_sha256=parsed.body_sha256, header_from=parsed.from_address[:320],
-            subject=parsed.subject[:998], in_reply_to=list(parsed.in_reply_to), kind=parsed.kind,
-            defects=list(parsed.defects) + too_long)
+            message_id=parsed.message_id[:MAX_HEADER_LENGTH], body_sha256=parsed.body_sha256,
+            header_from=parsed.from_address[:MAX_ADDRESS_LENGTH], subject=parsed.subject[:MAX_HEADER_LENGTH],
+            in_reply_to=list(parsed.in_reply_to), kind=parsed.kind,
+            defects=list(parsed.defects) + cuts_recorded(parsed, envelope_from))
     else:
-        fields["defects"] = ["the message could not be parsed; only its bytes are kept"]
+        fields["defects"] = ["the message could not be parsed; only its bytes are kept"] + cuts_recorded(
+            None, envelope_from)
     key = dedupe_key(raw, parsed)
     with transaction.atomic():
         try:
@@ -76,7 +92,8 @@ def store_inbound(raw: bytes, *, via: str, envelope_from: str = "", received_at:
             message, created = InboundMessage.objects.get(dedupe_key=key), False
         if created and parsed:
             InboundAttachment.objects.bulk_create([
-                InboundAttachment(message=message, filename=a.filename[:255], content_type=a.content_type[:255],
+                InboundAttachment(message=message, filename=a.filename,
+                                  content_type=a.content_type[:MAX_ATTACHMENT_FIELD],
                                   size=a.size, sha256=a.sha256, content=a.content)
                 for a in parsed.attachments])
     return Stored(message, created)
@@ -127,11 +144,11 @@ def _submission(parsed: ParsedMail, reading: NoticeReading, items: list[ValidIte
                             f"an email address has at most {MAX_ADDRESS_LENGTH}")
     acting_as, principal = acting_for(parsed.text, parsed.from_name)
     return Submission(
-        claimant_name=(parsed.from_name or parsed.from_address.split("@")[0])[:200],
+        claimant_name=parsed.from_name or parsed.from_address.split("@")[0],
         claimant_email=parsed.from_address, items=tuple(items), kind=guess_kind(parsed.subject, parsed.text),
-        acting_as=acting_as, acting_for_name=principal, work_description=(reading.work or parsed.subject)[:5000],
-        claimant_address=reading.address[:2000], claimant_phone=reading.phone[:50],
-        explanation=parsed.text[:10_000], good_faith=reading.good_faith, accuracy=reading.accuracy,
+        acting_as=acting_as, acting_for_name=principal, work_description=reading.work or parsed.subject,
+        claimant_address=reading.address, claimant_phone=reading.phone,
+        explanation=parsed.text, good_faith=reading.good_faith, accuracy=reading.accuracy,
         signature=reading.signature, named_reference=parsed.references_tag,
         element_sources=reading.sources_json(), reference_urls=tuple(u.as_json() for u in reading.references),
         items_left_out=max(len(_reported(reading)) - MAX_ITEMS, 0),

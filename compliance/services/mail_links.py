@@ -13,13 +13,12 @@ from collections import defaultdict
 from django.db.models import Q
 
 from articles.models import Article
-from compliance.parsing.mail_parse import ParsedMail
+from compliance.parsing.mail_parse import REFERENCE_RE, ParsedMail
 from compliance.parsing.submission import ValidItem
 from compliance.models import Decision, InboundMessage, Notice, NoticeItem, NoticeItemMatch, OutboundMessage
 from compliance.services.audit import personal_data_hash
 from compliance.services.counter_notices import CONTESTABLE
 from compliance.services.matching import articles_named
-from compliance.services.references import REFERENCE_RE
 
 
 def notice_replied_to(parsed: ParsedMail) -> Notice | None:

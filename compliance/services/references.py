@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
 
-# Crockford's base32: no I, L, O or U, so a reference read aloud or retyped stays the same.
-REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-REFERENCE_RE = re.compile(r"\bTD-\d{4}-[0-9A-HJKMNP-TV-Z]{6}\b")
+from compliance.parsing.mail_parse import REFERENCE_ALPHABET  # with the one pattern that finds a reference
 
 
 def new_reference(now: datetime) -> str:

@@ -56,7 +56,7 @@ def ask_for_information(*, notice_id: int, question: str, by: str, user=None, no
     with transaction.atomic():
         notice = _open_notice(notice_id, "ask for information")
         Decision.objects.create(notice=notice, action=Decision.Action.NEED_INFORMATION, automated=False,
-                                decided_by=user, actor=by, decided_at=now, explanation=question[:2000],
+                                decided_by=user, actor=by, decided_at=now, explanation=question,
                                 decision_visibility=[], territorial_scope=[])
         answer_response_deadline(notice, now=now, how="staff asked the claimant for information")
         acknowledgment = notice.outbound.filter(purpose=OutboundMessage.Purpose.ACKNOWLEDGMENT).first()

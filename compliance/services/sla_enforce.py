@@ -10,18 +10,16 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from compliance import roles
-from compliance.models import (CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaBreach,
-                               SlaDeadline)
+from compliance.models import CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, SlaBreach, SlaDeadline
 from compliance.selectors import automated_withdrawals_this_sweep
+from compliance.services.alerts import mail_staff
 from compliance.services.audit import record
 from compliance.services.counter_notices import restore_contested
 from compliance.services.decisions import Reasons
 from compliance.services.deadlines import safety_margin
-from compliance.services.outbox import queue_mail
 from compliance.services.sla_policy import action_at_due
 from compliance.services.statements import REDRESS, fail_safe_withdrawal
 from compliance.services.withdrawal import withdraw_article_unless_withdrawn
@@ -232,11 +230,7 @@ def _store_breach(notice: Notice, deadline: SlaDeadline, now: datetime, reason: 
 
 def _escalate(notice: Notice, deadline: SlaDeadline, now: datetime, *, urgent: bool, reason: str = "") -> str:
     groups = [roles.COMPLIANCE_LEAD] if urgent else [roles.REVIEWER, roles.COMPLIANCE_LEAD]
-    staff = get_user_model().objects.filter(groups__name__in=groups, is_active=True).exclude(email="").distinct()
-    for person in staff:
-        queue_mail(notice=notice, purpose=OutboundMessage.Purpose.ESCALATION, to=person.email,
-                   subject=f"[{notice.reference}] {'URGENT: ' if urgent else ''}{deadline.get_kind_display()}",
-                   template="compliance/mail/escalation.txt",
-                   context={"notice": notice, "deadline": deadline, "urgent": urgent, "breach_reason": reason,
-                            "site_url": settings.SITE_URL})
-    return f"escalated to {len(staff)} staff"
+    sent = mail_staff(groups=groups, notice=notice, template="compliance/mail/escalation.txt",
+                      subject=f"[{notice.reference}] {'URGENT: ' if urgent else ''}{deadline.get_kind_display()}",
+                      context={"notice": notice, "deadline": deadline, "urgent": urgent, "breach_reason": reason})
+    return f"escalated to {sent} staff"

@@ -36,7 +36,7 @@ def supplement_notice(*, notice_id: int, items: list[ValidItem], good_faith: boo
         previous = (notice.status, list(notice.missing_elements))
         notice.good_faith_statement |= good_faith
         notice.accuracy_statement |= accuracy
-        notice.signature = notice.signature or signature[:200]
+        notice.signature = notice.signature or signature
         notice.missing_elements = _still_missing(notice)
         if previous[1] and not notice.missing_elements:
             notice.clock_started_at, notice.due_at = now, now + timedelta(hours=settings.SLA_HOURS)

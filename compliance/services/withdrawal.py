@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, Asset, ProvenanceEvent
-from compliance.errors import IllegalTransition, NotFound
+from compliance.errors import IllegalTransition
 from compliance.services.audit import record
+from compliance.services.locking import locked_or_not_found
 from compliance.services.webhooks import queue_event
 
 WITHDRAWABLE = (Article.Status.PUBLISHED, Article.Status.RESTORED, Article.Status.HELD)
@@ -20,10 +21,7 @@ def _article_facts(article: Article) -> dict:
 
 
 def _locked_article(article_id: int) -> Article:
-    try:
-        return Article.objects.select_for_update().get(pk=article_id)
-    except Article.DoesNotExist:
-        raise NotFound(f"no article with id {article_id}") from None
+    return locked_or_not_found(Article, article_id, what="article")
 
 
 def withdraw_article(*, article_id: int, by: str, reason: str, reference: str = "") -> Article:
@@ -90,10 +88,7 @@ def withdraw_asset(*, asset_id: int, by: str, reason: str, reference: str = "") 
     if not reason.strip():
         raise IllegalTransition("a withdrawal needs a reason")
     with transaction.atomic():
-        try:
-            asset = Asset.objects.select_for_update().get(pk=asset_id)
-        except Asset.DoesNotExist:
-            raise NotFound(f"no asset with id {asset_id}") from None
+        asset = locked_or_not_found(Asset, asset_id, what="asset")
         if asset.status != Asset.Status.LIVE:
             raise IllegalTransition(f"asset {asset.pk} is already withdrawn")
         now = timezone.now()
@@ -117,10 +112,7 @@ def withdraw_asset(*, asset_id: int, by: str, reason: str, reference: str = "") 
 def restore_asset(*, asset_id: int, by: str, reason: str = "") -> Asset:
     """Put a removed photo, video or map back, as after an upheld counter-notice."""
     with transaction.atomic():
-        try:
-            asset = Asset.objects.select_for_update().get(pk=asset_id)
-        except Asset.DoesNotExist:
-            raise NotFound(f"no asset with id {asset_id}") from None
+        asset = locked_or_not_found(Asset, asset_id, what="asset")
         if asset.status != Asset.Status.WITHDRAWN:
             raise IllegalTransition(f"asset {asset.pk} is live; only a withdrawn asset can be restored")
         now, reference = timezone.now(), asset.withdrawal_reference

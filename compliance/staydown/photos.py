@@ -26,7 +26,7 @@ def hold_for_withdrawn_photos(*, article: Article, matches: list[tuple[int, obje
         now, previous = timezone.now(), article.status
         reason = (f"it shows a photo withdrawn from article {match.article_id} "
                   f"({'the same file' if match.distance == 0 else f'pHash distance {match.distance}'})")
-        article.status, article.status_reason = Article.Status.HELD, reason[:500]
+        article.status, article.status_reason = Article.Status.HELD, Article.short_reason(reason)
         article.save(update_fields=["status", "status_reason", "updated_at"])
         evidence = {"how": "image_hash", "asset": asset_id, **match.evidence}
         ProvenanceEvent.objects.create(article=article, kind=ProvenanceEvent.Kind.HELD, actor=actor, occurred_at=now,

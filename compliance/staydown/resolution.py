@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ProvenanceEvent, StayDownMatch
-from compliance.errors import ComplianceError, IllegalTransition, NotFound
+from compliance.errors import ComplianceError, IllegalTransition
 from compliance.services.audit import record
+from compliance.services.locking import locked_or_not_found
 from compliance.services.withdrawal import withdraw_article
 
 State = StayDownMatch.State
@@ -15,10 +16,7 @@ Refused = ComplianceError  # what the admin's stay-down queue catches and shows
 
 
 def _locked_held(article_id: int) -> Article:
-    try:
-        article = Article.objects.select_for_update().get(pk=article_id)
-    except Article.DoesNotExist:
-        raise NotFound(f"no article with id {article_id}") from None
+    article = locked_or_not_found(Article, article_id, what="article")
     if article.status != Article.Status.HELD:
         raise IllegalTransition(f"article {article.pk} is {article.status}, not held")
     return article
@@ -36,7 +34,7 @@ def release_held(*, article_id: int, by: str, reason: str) -> Article:
     with transaction.atomic():
         article, now = _locked_held(article_id), timezone.now()
         held_reason = article.status_reason
-        article.status, article.status_reason = Article.Status.PUBLISHED, reason[:500]
+        article.status, article.status_reason = Article.Status.PUBLISHED, Article.short_reason(reason)
         article.published_at = article.published_at or now
         article.save(update_fields=["status", "status_reason", "published_at", "updated_at"])
         ProvenanceEvent.objects.create(article=article, kind=ProvenanceEvent.Kind.PUBLISHED, actor=by, occurred_at=now,
@@ -59,10 +57,7 @@ def withdraw_held(*, article_id: int, by: str, reason: str) -> Article:
 
 
 def _locked_suggestion(match_id: int) -> StayDownMatch:
-    try:
-        match = StayDownMatch.objects.select_for_update().get(pk=match_id)
-    except StayDownMatch.DoesNotExist:
-        raise NotFound(f"no stay-down match with id {match_id}") from None
+    match = locked_or_not_found(StayDownMatch, match_id, what="stay-down match")
     if match.state != State.OPEN:
         raise IllegalTransition(f"stay-down match {match.pk} is already {match.state}")
     return match

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.credits import parse_credit
 from articles.models import Asset, ProvenanceEvent
+from articles.shortening import shortened
 from imagerights.models import RightsReading, StoredFile
 from imagerights.services.hamming import BANDS, bands_of, to_signed
 from imagerights.services.rights import settle_rights
@@ -21,6 +22,7 @@ from imagerights.services.sandbox import ParseFailure, parse_in_subprocess
 
 Witness, State = RightsReading.Witness, RightsReading.State
 FILE_WITNESSES = (Witness.C2PA, Witness.IPTC_XMP)
+MAX_ERROR_LENGTH = 500  # StoredFile.parse_error and RightsReading.error
 
 
 def read_asset_file(*, asset: Asset, stored: StoredFile, data: bytes, actor: str,
@@ -72,7 +74,7 @@ def _record_image_facts(stored: StoredFile, image: dict[str, Any]) -> None:
             stored.content_type = image["content_type"]
         stored.parse_error = ""
     else:
-        stored.parse_error = str(image.get("error", "not a picture"))[:500]
+        stored.parse_error = _error(str(image.get("error", "not a picture")))
     stored.save(update_fields=["phash", *(f"phash_band_{band}" for band in range(BANDS)), "width", "height",
                                "content_type", "parse_error"])
 
@@ -81,13 +83,13 @@ def _file_reading(asset: Asset, stored: StoredFile, witness: str, found: dict[st
     state = found.get("state") if found.get("state") in State.values else State.UNREADABLE
     return RightsReading(
         asset=asset, file=stored, witness=witness, state=state, read_at=now, input_sha256=stored.sha256,
-        creator=_text(found, "creator", 500), rights_holder=_text(found, "rights_holder", 500),
-        credit_line=_text(found, "credit_line", 1000), copyright_notice=_text(found, "copyright_notice", 1000),
-        digital_source_type=_text(found, "digital_source_type", 300),
+        creator=_text(found, "creator"), rights_holder=_text(found, "rights_holder"),
+        credit_line=_text(found, "credit_line"), copyright_notice=_text(found, "copyright_notice"),
+        digital_source_type=_text(found, "digital_source_type"),
         ai_label=found.get("ai_label", "") if state != State.INVALID else "",
-        signer=_text(found, "signer", 300), signer_issuer=_text(found, "signer_issuer", 300),
-        signed_at=_moment(found.get("signed_at")), claim_generator=_text(found, "claim_generator", 300),
-        fields=found.get("fields") or {}, error=_text(found, "error", 500),
+        signer=_text(found, "signer"), signer_issuer=_text(found, "signer_issuer"),
+        signed_at=_moment(found.get("signed_at")), claim_generator=_text(found, "claim_generator"),
+        fields=found.get("fields") or {}, error=_error(str(found.get("error") or "")),
     )
 
 
@@ -99,8 +101,7 @@ def html_credit_reading(asset: Asset, now: datetime) -> RightsReading | None:
     credit = parse_credit(asset.credit_line)
     return RightsReading(asset=asset, witness=Witness.HTML_CREDIT, read_at=now, input_sha256=digest,
                          state=State.READ if credit.creator or credit.holder else State.ABSENT,
-                         creator=credit.creator[:500], rights_holder=credit.holder[:500],
-                         credit_line=asset.credit_line[:1000])
+                         creator=credit.creator, rights_holder=credit.holder, credit_line=asset.credit_line)
 
 
 def _event(asset: Asset, reading: RightsReading, actor: str) -> ProvenanceEvent:
@@ -115,8 +116,12 @@ def _event(asset: Asset, reading: RightsReading, actor: str) -> ProvenanceEvent:
                            occurred_at=reading.read_at, input_sha256=reading.input_sha256, detail=detail)
 
 
-def _text(found: dict[str, Any], key: str, limit: int) -> str:
-    return str(found.get(key) or "")[:limit]
+def _text(found: dict[str, Any], key: str) -> str:
+    return str(found.get(key) or "")
+
+
+def _error(message: str) -> str:
+    return shortened(message, MAX_ERROR_LENGTH)
 
 
 def _moment(value: Any) -> datetime | None:

@@ -61,8 +61,8 @@ def settle_rights(asset: Asset, *, actor: str, now: datetime | None = None) -> l
         for other_witness, other_value in named[1:]:
             if not same_party(value, other_value):
                 conflict, _ = RightsConflict.objects.get_or_create(
-                    asset=asset, field=field, effective_value=value[:500], other_witness=other_witness,
-                    other_value=other_value[:500], defaults={"effective_witness": witness, "created_at": now})
+                    asset=asset, field=field, effective_value=value, other_witness=other_witness,
+                    other_value=other_value, defaults={"effective_witness": witness, "created_at": now})
                 conflicts.append(conflict)
         if not RightsConflict.objects.filter(asset=asset, field=field, state=RightsConflict.State.RESOLVED).exists():
             apply_value(asset, field=field, value=value, witness=witness, actor=actor, now=now)
