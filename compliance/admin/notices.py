@@ -24,7 +24,6 @@ from compliance.admin.element_sources import sources_of
 from compliance.admin.forms import AskForm, AssignForm, DecideItemsForm, DuplicateForm, ReasonsForm, RestrictSenderForm
 from compliance.errors import ComplianceError
 from compliance.models import Notice, NoticeItem, SlaDeadline
-from compliance.outcomes import outcome_of_states
 from compliance.selectors import review_page
 from compliance.services import retractions, review, standing
 from compliance.services.decisions import reject_items, withdraw_items
@@ -32,7 +31,6 @@ from compliance.services.matching import our_article_slug
 from compliance.services.narrowing import remove_pictures_of_matched_articles
 from compliance.services.personal_data import log_access, may_see_personal_data
 
-URGENCY = [(1.0, "overdue"), (0.9, "90"), (0.75, "75"), (0.5, "50"), (float("-inf"), "ok")]
 DECIDE, SUSPEND = "compliance.decide_notice", "compliance.suspend_sender"
 # The tail of a reference as people quote it ("BKY91B", "2026-BKY91B", "td-2026-bky91b").
 PARTIAL_REFERENCE = re.compile(r"^(?:TD-)?(?:\d{4}-)?[0-9A-Z]{4,6}$", re.IGNORECASE)
@@ -78,7 +76,7 @@ def time_left(notice: Notice, *, undecided: bool) -> str:
     window = (notice.due_at - notice.clock_started_at).total_seconds()
     left = (notice.due_at - timezone.now()).total_seconds()
     used = 1 - left / window if window else 1
-    step = next(name for limit, name in URGENCY if used >= limit)
+    step = SlaDeadline.urgency(used)
     text = "overdue " + _duration(-left) if left < 0 else _duration(left)
     return format_html('<span class="sla sla-{}" title="{} of the window used">{}</span>', step, f"{used:.0%}", text)
 
@@ -192,7 +190,7 @@ class NoticeAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Outcome")
     def outcome(self, notice: Notice) -> str:
-        return outcome_of_states(item.state for item in notice.items.all()).label
+        return notice.outcome.label
 
     def get_search_results(self, request, queryset, search_term):
         """A URL in any spelling finds the notices that name it, and those whose matches it is."""

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils import timezone
 
@@ -53,6 +55,9 @@ class SlaDeadline(models.Model):
         FAILED = "failed", "Failed"
 
     OPEN_STATES = (State.PENDING, State.DISPATCHED)
+    # The escalations of the 24-hour window: at which part of it each one is due.
+    ESCALATION_FRACTIONS: ClassVar[dict[str, float]] = {Kind.ESCALATE_50: 0.5, Kind.ESCALATE_75: 0.75,
+                                                        Kind.ESCALATE_90: 0.9}
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="deadlines")
     kind = models.CharField(max_length=15, choices=Kind.choices)
@@ -88,6 +93,14 @@ class SlaDeadline(models.Model):
     def __str__(self) -> str:
         # No time here: a label (e.g. the admin's action checkbox) cannot say which zone it would be in.
         return f"{self.notice}: {self.get_kind_display()}"
+
+    @classmethod
+    def urgency(cls, used: float) -> str:
+        """How far into its window a notice is, by the escalation steps: "overdue", "90", "75", "50" or "ok"."""
+        if used >= 1:
+            return "overdue"
+        passed = [fraction for fraction in cls.ESCALATION_FRACTIONS.values() if used >= fraction]
+        return f"{max(passed) * 100:.0f}" if passed else "ok"
 
 
 class SlaBreach(models.Model):

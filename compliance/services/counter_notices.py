@@ -224,11 +224,11 @@ def restore_contested(*, counter_notice_id: int, reasons: Reasons, by: str, now:
                 restore_article(article_id=match.article_id, by=by, reason=reasons.explanation)
             match.state, match.decided_at = NoticeItemMatch.State.RESTORED, now
             match.save(update_fields=["state", "decided_at"])
-            decisions.append(Decision.objects.create(
-                notice=notice, item=match.item, match=match, action=Decision.Action.RESTORE, automated=automated,
-                decided_by=user, actor=by, decided_at=now, decision_visibility=[], decision_ground=reasons.ground,
-                legal_ground=reasons.legal_ground[:500], explanation=reasons.explanation[:2000],
-                facts=reasons.facts[:5000], territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500]))
+            decision = Decision.from_reasons(reasons, notice=notice, item=match.item, match=match,
+                                             action=Decision.Action.RESTORE, automated=automated, by=by, user=user,
+                                             at=now)
+            decision.save()
+            decisions.append(decision)
         for item in NoticeItem.objects.filter(pk__in={m.item_id for m in matches}).prefetch_related("matches"):
             if all(m.state != NoticeItemMatch.State.ACTIONED for m in item.matches.all()):
                 item.state, item.decided_at = NoticeItem.State.RESTORED, now
@@ -248,11 +248,9 @@ def uphold_contested(*, counter_notice_id: int, reasons: Reasons, by: str, now: 
         raise IllegalTransition("upholding a withdrawal needs a statement of reasons")
     with transaction.atomic():
         notice, counter = _locked(counter_notice_id, "uphold the withdrawal")
-        decision = Decision.objects.create(
-            notice=notice, action=Decision.Action.UPHOLD, automated=False, decided_by=user, actor=by, decided_at=now,
-            decision_visibility=[], decision_ground=reasons.ground, legal_ground=reasons.legal_ground[:500],
-            explanation=reasons.explanation[:2000], facts=reasons.facts[:5000],
-            territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500])
+        decision = Decision.from_reasons(reasons, notice=notice, action=Decision.Action.UPHOLD, by=by, user=user,
+                                         at=now)
+        decision.save()
         cancelled = _close(counter, Status.UPHELD, by=by, now=now, outcome="withdrawal upheld")
         to = _settled_status(notice)
         _tell_both(notice, counter, "The rejection stands." if counter.kind == Kind.CLAIMANT_COMPLAINT

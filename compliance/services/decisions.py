@@ -58,12 +58,10 @@ def _locked(notice_id: int, item_ids: list[int]) -> tuple[Notice, list[NoticeIte
 
 def _decision(notice: Notice, item: NoticeItem, match: NoticeItemMatch | None, action: str, reasons: Reasons,
               *, by: str, user, now: datetime, visibility: list[str]) -> Decision:
-    return Decision.objects.create(
-        notice=notice, item=item, match=match, action=action, automated=False, decided_by=user, actor=by,
-        decided_at=now, decision_visibility=visibility, decision_ground=reasons.ground,
-        legal_ground=reasons.legal_ground[:500], explanation=reasons.explanation[:2000], facts=reasons.facts[:5000],
-        territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500],
-        manifestly_unfounded=reasons.manifestly_unfounded and action == Decision.Action.REJECT)
+    decision = Decision.from_reasons(reasons, notice=notice, item=item, match=match, action=action, by=by, user=user,
+                                     at=now, visibility=visibility)
+    decision.save()
+    return decision
 
 
 def withdraw_items(*, notice_id: int, item_ids: list[int], reasons: Reasons, by: str, user=None,

@@ -11,7 +11,7 @@ from compliance.errors import IllegalTransition, NotFound
 from compliance.services.audit import record
 from compliance.services.webhooks import queue_event
 
-WITHDRAWABLE = (Article.Status.PUBLISHED, Article.Status.RESTORED, Article.Status.HELD)
+WITHDRAWABLE = (*Article.PUBLIC_STATUSES, Article.Status.HELD)
 
 
 def _article_facts(article: Article) -> dict:

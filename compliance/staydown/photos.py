@@ -13,14 +13,12 @@ from articles.models import Article, ProvenanceEvent
 from compliance.services.audit import record
 from compliance.services.webhooks import queue_event
 
-PUBLIC = (Article.Status.PUBLISHED, Article.Status.RESTORED)
-
 
 def hold_for_withdrawn_photos(*, article: Article, matches: list[tuple[int, object]], actor: str) -> bool:
     """matches: (our asset id, imagerights PhotoMatch). True when the article was held now."""
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
-        if article.status not in PUBLIC:
+        if not article.is_public:
             return False
         asset_id, match = matches[0]
         now, previous = timezone.now(), article.status

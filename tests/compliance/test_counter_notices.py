@@ -12,7 +12,6 @@ from compliance import roles
 from compliance.business_days import add_business_days
 from compliance.errors import IllegalTransition
 from compliance.models import CounterNotice, Notice, OutboundMessage, SlaDeadline
-from compliance.outcomes import outcome_of_states
 from compliance.services.counter_notices import (CounterNoticeInput, receive_counter_notice, record_claimant_sued,
                                                  restore_contested)
 from compliance.services.decisions import Reasons, reject_items, withdraw_items
@@ -189,7 +188,7 @@ def test_a_lead_restores_in_the_admin_and_a_reviewer_may_only_uphold(client, dja
 
     assert client.get(article.get_absolute_url()).status_code == 200
     item = notice.items.get()
-    assert item.state == "restored" and outcome_of_states([item.state]) == "restored"
+    assert item.state == "restored" and Notice.outcome_of([item.state]) == "restored"
     notice.refresh_from_db()
     assert notice.status == Notice.Status.DECIDED
     assert OutboundMessage.objects.filter(to_address="desk@outlet.example", purpose="decision").exists()
