@@ -124,7 +124,7 @@ class StayDownReview:
     def review_target(self, obj) -> tuple[Article, Article | None, StayDownMatch | None]:
         raise NotImplementedError
 
-    def decide(self, review, obj, decision: str, *, by: str, reason: str) -> None:
+    def decide(self, review, obj, decision: str, *, actor, reason: str) -> None:
         raise NotImplementedError
 
     def has_add_permission(self, request) -> bool:
@@ -149,7 +149,7 @@ class StayDownReview:
                 messages.error(request, "That decision is not open for this item.")
                 return redirect(request.path)
             try:
-                self.decide(review, obj, decision, by=f"user:{request.user.pk}", reason=reason)
+                self.decide(review, obj, decision, actor=review.reviewer(request.user), reason=reason)
             except review.Refused as exc:
                 messages.error(request, str(exc))
                 return redirect(request.path)
@@ -190,9 +190,9 @@ class HeldArticleAdmin(StayDownReview, admin.ModelAdmin):
                  .select_related("withdrawn_article").first())
         return obj, match.withdrawn_article if match else obj.held_match, match
 
-    def decide(self, review, obj, decision, *, by, reason):
+    def decide(self, review, obj, decision, *, actor, reason):
         action = review.release_held if decision == "release" else review.withdraw_held
-        action(article_id=obj.pk, by=by, reason=reason)
+        action(article_id=obj.pk, actor=actor, reason=reason)
 
 
 @admin.register(StayDownMatch)
@@ -218,11 +218,11 @@ class StayDownMatchAdmin(StayDownReview, admin.ModelAdmin):
     def review_target(self, obj):
         return obj.article, obj.withdrawn_article, obj
 
-    def decide(self, review, obj, decision, *, by, reason):
+    def decide(self, review, obj, decision, *, actor, reason):
         if obj.outcome == StayDownMatch.Outcome.HELD:
             action = review.release_held if decision == "release" else review.withdraw_held
-            action(article_id=obj.article_id, by=by, reason=reason)
+            action(article_id=obj.article_id, actor=actor, reason=reason)
         elif decision == "dismiss":
-            review.dismiss_suggestion(match_id=obj.pk, by=by, reason=reason)
+            review.dismiss_suggestion(match_id=obj.pk, actor=actor, reason=reason)
         else:
-            review.withdraw_suggested(match_id=obj.pk, by=by, reason=reason)
+            review.withdraw_suggested(match_id=obj.pk, actor=actor, reason=reason)

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from compliance.actors import Actor
 from compliance.models.notices import Notice, NoticeItem, NoticeItemMatch
 
 if TYPE_CHECKING:
@@ -56,16 +57,16 @@ class Decision(models.Model):
         ordering = ["decided_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} ({'automated' if self.automated else self.actor})"
+        return f"{self.get_action_display()} ({'automated' if self.automated else Actor.parse(self.actor).name})"
 
     @classmethod
-    def from_reasons(cls, reasons: Reasons, *, notice: Notice, action: str, by: str, user: Any, at: datetime,
+    def from_reasons(cls, reasons: Reasons, *, notice: Notice, action: str, actor: Actor, at: datetime,
                      item: NoticeItem | None = None, match: NoticeItemMatch | None = None, automated: bool = False,
                      visibility: Iterable[str] = ()) -> Decision:
         """A person's (or the timer's) decision with their statement of reasons, not saved yet. Only a
         rejection can be of a manifestly unfounded notice (DSA Art. 23)."""
-        return cls(notice=notice, item=item, match=match, action=action, automated=automated, decided_by=user,
-                   actor=by, decided_at=at, decision_visibility=list(visibility), decision_ground=reasons.ground,
+        return cls(notice=notice, item=item, match=match, action=action, automated=automated, decided_by=actor.user,
+                   actor=actor.id, decided_at=at, decision_visibility=list(visibility), decision_ground=reasons.ground,
                    legal_ground=reasons.legal_ground[:500], explanation=reasons.explanation[:2000],
                    facts=reasons.facts[:5000], territorial_scope=reasons.territorial_scope,
                    redress=reasons.redress[:500],

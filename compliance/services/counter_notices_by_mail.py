@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from articles.models import Article
+from compliance.actors import CLAIMANT_EMAIL
 from compliance.intake.counter_notice_text import counter_statements
 from compliance.intake.mail_parse import ParsedMail
 from compliance.intake.submission import ValidItem
@@ -20,7 +21,6 @@ from compliance.services.counter_notices import (CounterNoticeInput, contested_d
                                                  missing_elements)
 from compliance.services.mail_links import contested_by_notice, notice_named_in_text, withdrawn_articles
 
-ACTOR = "claimant:email"
 NOT_READ_FROM_MAIL = ("address", "phone")
 
 
@@ -67,7 +67,8 @@ def file_mailed_counter_notice(*, parsed: ParsedMail, signature: str, items: lis
         # A claimant writing about the objection to their own notice ("we went to court") is not objecting.
         if decision is None or decision.notice_id != notice_id or decision.notice.claimant_email_digest == sender:
             continue
-        filed.append(file_counter_notice(article=article, decision=decision, data=data, now=received_at, by=ACTOR,
+        filed.append(file_counter_notice(article=article, decision=decision, data=data, now=received_at,
+                                         actor=CLAIMANT_EMAIL,
                                          channel=CounterNotice.Channel.EMAIL, missing=missing).counter_notice)
         notice = notice or decision.notice
     return MailedCounterNotice(notice, filed)
