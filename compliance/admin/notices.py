@@ -65,7 +65,7 @@ def time_left(notice: Notice, *, undecided: bool) -> str:
         restore = getattr(notice, "next_due", None)
         return f"counter-notice: back to staff in {_duration((restore - timezone.now()).total_seconds())}" \
             if restore and restore > timezone.now() else "–"
-    if notice.status in ("decided", "closed"):
+    if notice.status not in review.WORKABLE:
         return "–"
     respond_by = getattr(notice, "next_due", None)
     if not notice.due_at and respond_by:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -30,6 +30,10 @@ class Decision(models.Model):
     class Ground(models.TextChoices):
         ILLEGAL_CONTENT = "DECISION_GROUND_ILLEGAL_CONTENT", "Illegal content"
         INCOMPATIBLE_CONTENT = "DECISION_GROUND_INCOMPATIBLE_CONTENT", "Incompatible with our terms"
+
+    # The decisions that took something down: what a counter-notice contests, what counts towards a repeat
+    # infringer, what the Transparency Database calls a restriction.
+    TAKES_DOWN: ClassVar[tuple[str, ...]] = (Action.WITHDRAW, Action.REMOVE_ASSET)
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="decisions")
     item = models.ForeignKey(NoticeItem, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")

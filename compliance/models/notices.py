@@ -156,6 +156,11 @@ class Notice(models.Model):
         return not self.missing_elements
 
     @property
+    def status_when_contested(self) -> str:
+        """Where a counter-notice or a claimant's complaint takes it: a decided or closed notice is reopened."""
+        return self.Status.IN_REVIEW if self.status in (self.Status.DECIDED, self.Status.CLOSED) else self.status
+
+    @property
     def outcome(self) -> Notice.Outcome:
         """What the notice came to (reads the items, or their prefetch)."""
         return self.outcome_of(item.state for item in self.items.all())

@@ -17,7 +17,7 @@ from django.db.models import Max, Min
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem, SenderRestriction, SlaBreach
 from compliance.reports.period import Period
 
-ACTIONS = (Decision.Action.WITHDRAW, Decision.Action.REMOVE_ASSET, Decision.Action.REJECT)
+ACTIONS = (*Decision.TAKES_DOWN, Decision.Action.REJECT)
 ORDERS = (Notice.Kind.COURT_ORDER, Notice.Kind.GOVERNMENT)
 
 

@@ -32,7 +32,7 @@ from compliance.services.references import REFERENCE_ALPHABET, new_status_token
 from compliance.services.withdrawal import restore_article, restore_asset
 
 Kind, Status = CounterNotice.Kind, CounterNotice.Status
-CONTESTABLE = (Decision.Action.WITHDRAW, Decision.Action.REMOVE_ASSET)
+CONTESTABLE = Decision.TAKES_DOWN
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def file_counter_notice(*, article: Article, decision: Decision, data: CounterNo
             channel=channel, missing_elements=list(missing or []))
         SlaDeadline.objects.create(notice=notice, kind=SlaDeadline.Kind.RESTORE, due_at=restore_due_at,
                                    wake_at=restore_due_at, counter_notice=counter)
-        to = Notice.Status.IN_REVIEW if notice.status in (Notice.Status.DECIDED, Notice.Status.CLOSED) else notice.status
+        to = notice.status_when_contested
         status_path = reverse("takedown-counter-status", args=[token])
         context = {"counter": counter, "notice": notice, "article": article, "decision": decision,
                    "status_url": settings.SITE_URL + status_path,
@@ -295,7 +295,7 @@ def receive_claimant_complaint(*, notice_id: int, explanation: str, now: datetim
             notice=notice, article=None, name=notice.claimant_name, organisation=notice.claimant_organisation,
             email=notice.claimant_email, email_digest=notice.claimant_email_digest, explanation=explanation,
             signature=notice.claimant_name, client_ip=client_ip, received_at=now)
-        to = Notice.Status.IN_REVIEW if notice.status in (Notice.Status.DECIDED, Notice.Status.CLOSED) else notice.status
+        to = notice.status_when_contested
         schedule_complaint_deadline(notice, counter, window=complaint_window(notice), now=now)
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.COUNTER_NOTICE, to=notice.claimant_email,
                    subject=f"[{notice.reference}] We received your complaint {counter.reference}",

@@ -19,7 +19,6 @@ from compliance.services.audit import record
 from compliance.services.outbox import queue_mail
 
 Kind = SenderRestriction.Kind
-UPHELD = (Decision.Action.WITHDRAW, Decision.Action.REMOVE_ASSET)
 
 
 # --- trusted flaggers -------------------------------------------------------------------------
@@ -154,7 +153,7 @@ def note_upheld_withdrawals(article_ids: list[int], *, actor: Actor, now: dateti
         since = now - timedelta(days=settings.REPEAT_INFRINGER_WINDOW_DAYS)
         if standing.cleared_at and standing.cleared_at > since:
             since = standing.cleared_at  # a lead's clearing starts the count afresh
-        upheld = (Decision.objects.filter(action__in=UPHELD, automated=False, decided_at__gte=since)
+        upheld = (Decision.objects.filter(action__in=Decision.TAKES_DOWN, automated=False, decided_at__gte=since)
                   .filter(Q(match__article__source_id=source_id) | Q(match__asset__article__source_id=source_id))
                   .values("notice").distinct().count())
         newly = upheld >= settings.REPEAT_INFRINGER_THRESHOLD and not standing.repeat_infringer
