@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -247,6 +249,14 @@ class Asset(models.Model):
         LIVE = "live", "Live"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    # Who a credit names as the maker of an asset of each kind.
+    CREATOR_ROLES: ClassVar[dict[str, str]] = {
+        Kind.PHOTO: Creator.Role.PHOTOGRAPHER,
+        Kind.VIDEO: Creator.Role.VIDEOGRAPHER,
+        Kind.MAP: Creator.Role.CARTOGRAPHER,
+        Kind.EMBED: Creator.Role.AUTHOR,
+    }
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assets")
     position = models.PositiveIntegerField(default=0)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -291,6 +301,15 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.credit_line or self.original_url}"
+
+    @classmethod
+    def creator_role_for(cls, kind: str) -> str:
+        """The role of whoever made an asset of this kind (a photographer for a kind we do not know)."""
+        return cls.CREATOR_ROLES.get(kind, Creator.Role.PHOTOGRAPHER)
+
+    @property
+    def creator_role(self) -> str:
+        return self.creator_role_for(self.kind)
 
     @property
     def is_live(self) -> bool:

@@ -21,6 +21,7 @@ from articles.services.importer import ImportReport, import_lines
 from articles.ingestion.page import UNDETERMINED_LANGUAGE, ingest_page
 from articles.synthetic import generate_records, stay_down_case
 from compliance import roles
+from compliance.actors import DEMO_DATA
 from compliance.demo_media import documented_article, show_stand_ins
 from compliance.parsing.submission import ItemInput, Submission, validate_items
 from compliance.models import CounterNotice, Notice, SlaDeadline
@@ -33,7 +34,7 @@ from compliance.services.withdrawal import withdraw_article, withdraw_asset
 SEED_PAGE = Path(articles.__file__).resolve().parent / "demo" / "kharkiv-seed-article.html"
 SEED_SLUG = "ukrainian-army-secures-kharkiv"
 GENERATED_ARTICLES = 50
-DEMO_ACTOR = "system:seed_demo"
+DEMO_ACTOR = DEMO_DATA.id  # provenance of the demo articles
 DEMO_USERS = [
     ("admin", roles.ADMIN, True),
     ("lead", roles.COMPLIANCE_LEAD, False),
@@ -114,11 +115,11 @@ def _withdraw_examples() -> None:
     generated = Article.objects.exclude(slug=SEED_SLUG).order_by("id")
     article = generated.first()
     if article and not Article.objects.filter(status=Article.Status.WITHDRAWN).exists():
-        withdraw_article(article_id=article.pk, by=DEMO_ACTOR, reference="TD-2026-DEMO01",
+        withdraw_article(article_id=article.pk, actor=DEMO_DATA, reference="TD-2026-DEMO01",
                          reason="Demo: copyright notice from the publisher, upheld")
     photo = Asset.objects.filter(article__in=generated[1:2], status=Asset.Status.LIVE).first()
     if photo and not Asset.objects.filter(status=Asset.Status.WITHDRAWN).exists():
-        withdraw_asset(asset_id=photo.pk, by=DEMO_ACTOR, reference="TD-2026-DEMO02",
+        withdraw_asset(asset_id=photo.pk, actor=DEMO_DATA, reference="TD-2026-DEMO02",
                        reason="Demo: photo agency notice, photo removed, article kept")
 
 
@@ -183,7 +184,7 @@ def _demo_outcomes() -> int:
 
     def decide(target: Notice, service, positions: list[int], after_hours: float, reasons: Reasons = DEMO_REASONS):
         items = list(target.items.filter(position__in=positions).values_list("pk", flat=True))
-        service(notice_id=target.pk, item_ids=items, reasons=reasons, by=DEMO_ACTOR,
+        service(notice_id=target.pk, item_ids=items, reasons=reasons, actor=DEMO_DATA,
                 now=target.received_at + timedelta(hours=after_hours))
 
     actioned = notice(0, urls[0:2])
@@ -207,7 +208,8 @@ def _demo_outcomes() -> int:
             address="2 Press Lane, Lviv", phone="+380 32 000 0000", mistake_statement=True,
             jurisdiction_consent=True)).counter_notice
         if target is restored:
-            restore_contested(counter_notice_id=counter.pk, by=DEMO_ACTOR, now=counter.received_at + timedelta(days=1),
+            restore_contested(counter_notice_id=counter.pk, actor=DEMO_DATA,
+                              now=counter.received_at + timedelta(days=1),
                               reasons=Reasons(explanation="The publisher showed its syndication agreement."))
     breached = notice(5, urls[7:9], hours_ago=26)
     due = breached.deadlines.get(kind=SlaDeadline.Kind.DUE)

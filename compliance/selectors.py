@@ -9,7 +9,6 @@ from django.db.models import Count, Min, QuerySet
 
 from compliance.models import (AuditEntry, CounterNotice, Decision, InboundMessage, Notice, NoticeItem,
                                NoticeItemMatch, SlaBreach, SlaDeadline, SweepHeartbeat)
-from compliance.outcomes import outcome_of_states
 from compliance.services.references import notice_id_of_signed_token, token_digest
 from compliance.services.sla_sweep import HEARTBEAT
 from compliance.staydown.similar import SimilarArticle, similar_articles
@@ -134,5 +133,5 @@ def review_page(notice: Notice, *, personal_data: bool) -> ReviewPage:
     history = list(AuditEntry.objects.filter(targets).order_by("seq"))
     reported = {m.article_id for item in items for m in item.matches.all() if m.article_id}
     return ReviewPage(items=items, decisions=decisions, raw_messages=raw, counter_notices=counters,
-                      history=history, outcome=outcome_of_states(item.state for item in items).label,
+                      history=history, outcome=Notice.outcome_of(item.state for item in items).label,
                       similar=similar_articles(sorted(reported), limit=SIMILAR_SHOWN) if reported else [])

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from compliance.actors import Actor
 from compliance.services.audit import verify_and_remember
 from compliance.services.dkim_check import check_pending
 from compliance.services.imap_poll import poll_mailbox
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="compliance.tasks.verify_audit_log")
 def verify_audit_log() -> bool:
-    return verify_and_remember(checked_by="task:verify_audit_log").ok
+    return verify_and_remember(actor=Actor.task("verify_audit_log")).ok
 
 
 @shared_task(name="compliance.tasks.send_outbox")

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from tests.conftest import verified_login
 from tests.factories import AssetFactory
+from compliance.actors import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_audit_entries_cannot_be_added_or_edited_in_the_admin(client, django_use
     verified_login(client, django_user_model.objects.create_superuser("root", "root@example.test", "x-y-z-123"))
     asset = AssetFactory()
     with transaction.atomic():
-        entry = record(action="test", target=asset, actor="user:1")
+        entry = record(action="test", target=asset, actor=Actor.parse("user:1"))
 
     assert client.get(reverse("admin:compliance_auditentry_add")).status_code == 403
     response = client.post(reverse("admin:compliance_auditentry_change", args=[entry.pk]), {"action": "x"})

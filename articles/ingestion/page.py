@@ -28,12 +28,8 @@ from articles.urlnorm import InvalidUrl, host_of, url_key, validate_url
 __all__ = ["IngestError", "IngestResult", "PrimarySource", "ingest_page", "resolve_primary_source"]
 
 UNDETERMINED_LANGUAGE = "und"
-ROLE_BY_KIND = {
-    Asset.Kind.PHOTO: Creator.Role.PHOTOGRAPHER,
-    Asset.Kind.VIDEO: Creator.Role.VIDEOGRAPHER,
-    Asset.Kind.MAP: Creator.Role.CARTOGRAPHER,
-    Asset.Kind.EMBED: Creator.Role.AUTHOR,
-}
+# The bulk importer still reads the roles by this name; the rule is Asset.CREATOR_ROLES.
+ROLE_BY_KIND = Asset.CREATOR_ROLES
 DISPLAY_BY_KIND = {Asset.Kind.VIDEO: Asset.Display.IFRAME, Asset.Kind.EMBED: Asset.Display.IFRAME}
 
 
@@ -294,7 +290,7 @@ def _store_assets(article: Article, page: ExtractedPage, *, replace: bool,
             caption=figure.caption,
             alt_text=_fitted(Asset, "alt_text", figure.alt, cuts, at=where),
             license=_fitted(Asset, "license", credit.license, cuts, at=where),
-            creator=creator_named(credit.creator, ROLE_BY_KIND[figure.kind], holder),
+            creator=creator_named(credit.creator, Asset.creator_role_for(figure.kind), holder),
             rights_holder=holder,
             display=DISPLAY_BY_KIND.get(figure.kind, Asset.Display.HOTLINKED),
         )

@@ -5,6 +5,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
+from compliance.actors import Actor
 from compliance.services.personal_data import log_access, may_see_personal_data
 
 # Fields that hold claimants' and objectors' personal data, by model. An admin changelist accepts a
@@ -51,7 +52,43 @@ class RedactedLookups(admin.ModelAdmin):
         return [f for f in fields if not touches_personal_data(self.model, f.lstrip("=^@"))]
 
 
-class ReadOnlyAdmin(RedactedLookups):
+def _shown(field: str) -> str:
+    return f"{field}_shown"
+
+
+def _actor_column(field: str):
+    @admin.display(description=field.replace("_", " ").capitalize(), ordering=field)
+    def column(self, obj) -> str:
+        stored = getattr(obj, field)
+        return Actor.parse(stored).name if stored else ""
+    return column
+
+
+class ShowsActors(admin.ModelAdmin):
+    """Fields that hold an actor's id ("user:3", "system:sla") are shown as the actor's name, in the
+    list and on the change page; the stored id stays what it is."""
+
+    actor_fields: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        for field in cls.actor_fields:
+            setattr(cls, _shown(field), _actor_column(field))
+
+    def _named(self, names):
+        return list(dict.fromkeys(_shown(name) if name in self.actor_fields else name for name in names))
+
+    def get_list_display(self, request: HttpRequest):
+        return self._named(super().get_list_display(request))
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        return self._named(super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(_shown(field) for field in self.actor_fields)]
+
+
+class ReadOnlyAdmin(ShowsActors, RedactedLookups):
     """Records change only through the compliance services, never through an admin form."""
 
     def has_add_permission(self, request) -> bool:

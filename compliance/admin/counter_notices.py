@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from compliance.actors import Actor
 from compliance.admin.base import ReadOnlyAdmin
 from compliance.admin.forms import CounterReasonsForm
 from compliance.errors import ComplianceError
@@ -24,6 +25,7 @@ DECIDE, OVERRIDE = "compliance.decide_notice", "compliance.override_decision"
 @admin.register(CounterNotice)
 class CounterNoticeAdmin(ReadOnlyAdmin):
     list_display = ["reference", "kind", "channel", "status", "notice", "article", "received_at", "restore_due_at"]
+    actor_fields = ("decided_by",)
     list_filter = ["kind", "status", "channel"]
     search_fields = ["=reference", "=notice__reference", "article__slug"]
     list_select_related = ["notice", "article"]
@@ -78,7 +80,7 @@ class CounterNoticeAdmin(ReadOnlyAdmin):
         if not form.is_valid():
             return self.change_view(request, str(pk), form=form)
         return self._run(request, counter, lambda: service(
-            counter_notice_id=counter.pk, reasons=form.reasons(), by=f"user:{request.user.pk}", user=request.user,
+            counter_notice_id=counter.pk, reasons=form.reasons(), actor=Actor.staff(request.user),
             now=timezone.now()), success.format(reference=counter.reference))
 
     def restore_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -92,11 +94,11 @@ class CounterNoticeAdmin(ReadOnlyAdmin):
     def sued_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         counter = self._posted(request, pk, DECIDE)
         return self._run(request, counter, lambda: counter_notices.record_claimant_sued(
-            counter_notice_id=counter.pk, by=f"user:{request.user.pk}", now=timezone.now(),
+            counter_notice_id=counter.pk, actor=Actor.staff(request.user), now=timezone.now(),
             note=request.POST.get("note", "")), f"{counter.reference}: court action recorded; the content stays down.")
 
     def reopen_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         counter = self._posted(request, pk, DECIDE)
         return self._run(request, counter, lambda: counter_notices.reopen_rejected(
-            counter_notice_id=counter.pk, by=f"user:{request.user.pk}", now=timezone.now()),
+            counter_notice_id=counter.pk, actor=Actor.staff(request.user), now=timezone.now()),
             f"{counter.reference}: the rejected items are back in the queue; decide them on the notice.")

@@ -19,12 +19,12 @@ from django.utils.html import format_html
 from articles.models import Asset
 from articles.templatetags.moments import staff_time
 from articles.urlnorm import normalise_url, url_key
+from compliance.actors import Actor
 from compliance.admin.base import ReadOnlyAdmin
 from compliance.admin.element_sources import sources_of
 from compliance.admin.forms import AskForm, AssignForm, DecideItemsForm, DuplicateForm, ReasonsForm, RestrictSenderForm
 from compliance.errors import ComplianceError
 from compliance.models import Notice, NoticeItem, SlaDeadline
-from compliance.outcomes import outcome_of_states
 from compliance.selectors import review_page
 from compliance.services import retractions, review, standing
 from compliance.services.decisions import reject_items, withdraw_items
@@ -32,7 +32,6 @@ from compliance.services.matching import our_article_slug
 from compliance.services.narrowing import remove_pictures_of_matched_articles
 from compliance.services.personal_data import log_access, may_see_personal_data
 
-URGENCY = [(1.0, "overdue"), (0.9, "90"), (0.75, "75"), (0.5, "50"), (float("-inf"), "ok")]
 DECIDE, SUSPEND = "compliance.decide_notice", "compliance.suspend_sender"
 # The tail of a reference as people quote it ("BKY91B", "2026-BKY91B", "td-2026-bky91b").
 PARTIAL_REFERENCE = re.compile(r"^(?:TD-)?(?:\d{4}-)?[0-9A-Z]{4,6}$", re.IGNORECASE)
@@ -66,7 +65,7 @@ def time_left(notice: Notice, *, undecided: bool) -> str:
         restore = getattr(notice, "next_due", None)
         return f"counter-notice: back to staff in {_duration((restore - timezone.now()).total_seconds())}" \
             if restore and restore > timezone.now() else "–"
-    if notice.status in ("decided", "closed"):
+    if notice.status not in review.WORKABLE:
         return "–"
     respond_by = getattr(notice, "next_due", None)
     if not notice.due_at and respond_by:
@@ -78,7 +77,7 @@ def time_left(notice: Notice, *, undecided: bool) -> str:
     window = (notice.due_at - notice.clock_started_at).total_seconds()
     left = (notice.due_at - timezone.now()).total_seconds()
     used = 1 - left / window if window else 1
-    step = next(name for limit, name in URGENCY if used >= limit)
+    step = SlaDeadline.urgency(used)
     text = "overdue " + _duration(-left) if left < 0 else _duration(left)
     return format_html('<span class="sla sla-{}" title="{} of the window used">{}</span>', step, f"{used:.0%}", text)
 
@@ -91,8 +90,8 @@ def _who_and_what(notice: Notice, who: str) -> str:
                        first if len(first) <= 70 else first[:67] + "…", more)
 
 
-def _actor(request: HttpRequest) -> str:
-    return f"user:{request.user.pk}"
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.staff(request.user)
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -192,7 +191,7 @@ class NoticeAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Outcome")
     def outcome(self, notice: Notice) -> str:
-        return outcome_of_states(item.state for item in notice.items.all()).label
+        return notice.outcome.label
 
     def get_search_results(self, request, queryset, search_term):
         """A URL in any spelling finds the notices that name it, and those whose matches it is."""
@@ -310,7 +309,7 @@ class NoticeAdmin(ReadOnlyAdmin):
         return self._run(
             request, notice,
             lambda: service(notice_id=notice.pk, item_ids=form.cleaned_data["items"], reasons=form.reasons(),
-                            by=_actor(request), user=request.user, now=timezone.now()),
+                            actor=_actor(request), now=timezone.now()),
             f"{notice.reference}: {done} {count} item(s); the claimant will be told.")
 
     def ask_view(self, request: HttpRequest, notice_id: int) -> HttpResponse:
@@ -321,7 +320,7 @@ class NoticeAdmin(ReadOnlyAdmin):
         return self._run(
             request, notice,
             lambda: review.ask_for_information(notice_id=notice.pk, question=form.cleaned_data["question"],
-                                               by=_actor(request), user=request.user, now=timezone.now()),
+                                               actor=_actor(request), now=timezone.now()),
             f"{notice.reference}: the claimant was asked; the notice waits for the reply.")
 
     def assign_view(self, request: HttpRequest, notice_id: int) -> HttpResponse:
@@ -333,7 +332,7 @@ class NoticeAdmin(ReadOnlyAdmin):
         return self._run(
             request, notice,
             lambda: review.assign(notice_ids=[notice.pk], reviewer_id=reviewer.pk if reviewer else None,
-                                  by=_actor(request), now=timezone.now()),
+                                  actor=_actor(request), now=timezone.now()),
             f"{notice.reference}: assigned to {reviewer or 'nobody'}.")
 
     def duplicate_view(self, request: HttpRequest, notice_id: int) -> HttpResponse:
@@ -344,7 +343,7 @@ class NoticeAdmin(ReadOnlyAdmin):
         original = form.cleaned_data["original"]
         return self._run(
             request, notice,
-            lambda: review.mark_duplicate(notice_id=notice.pk, original_id=original.pk, by=_actor(request),
+            lambda: review.mark_duplicate(notice_id=notice.pk, original_id=original.pk, actor=_actor(request),
                                           now=timezone.now()),
             f"{notice.reference}: closed as a duplicate of {original.reference}.")
 
@@ -353,7 +352,7 @@ class NoticeAdmin(ReadOnlyAdmin):
         notice = self._posted_notice(request, notice_id)
         return self._run(
             request, notice,
-            lambda: retractions.accept_retraction(notice_id=notice.pk, by=_actor(request), user=request.user,
+            lambda: retractions.accept_retraction(notice_id=notice.pk, actor=_actor(request),
                                                   now=timezone.now()),
             f"{notice.reference}: closed as withdrawn by the claimant; the claimant will be told.")
 
@@ -362,12 +361,12 @@ class NoticeAdmin(ReadOnlyAdmin):
         form = RestrictSenderForm(request.POST)
         if not form.is_valid():
             return self.change_view(request, str(notice.pk), forms={"restrict": form})
-        data, by, now = form.cleaned_data, _actor(request), timezone.now()
+        data, actor, now = form.cleaned_data, _actor(request), timezone.now()
         if data["kind"] == RestrictSenderForm.WARN:
-            action = partial(standing.warn_sender, notice_id=notice.pk, reason=data["reason"], by=by, now=now)
+            action = partial(standing.warn_sender, notice_id=notice.pk, reason=data["reason"], actor=actor, now=now)
         else:
             action = partial(standing.suspend_sender, notice_id=notice.pk, days=data["days"], reason=data["reason"],
-                             by=by, now=now)
+                             actor=actor, now=now)
         return self._run(request, notice, action, f"{notice.reference}: the sender was told of the {data['kind']}.")
 
     # --- bulk actions on the queue --------------------------------------------------------
@@ -391,8 +390,8 @@ class NoticeAdmin(ReadOnlyAdmin):
                 failed.append(f"{notice.reference}: nothing left to {'withdraw' if withdraw else 'reject'}")
                 continue
             try:
-                service(notice_id=notice.pk, item_ids=item_ids, reasons=form.reasons(), by=_actor(request),
-                        user=request.user, now=timezone.now())
+                service(notice_id=notice.pk, item_ids=item_ids, reasons=form.reasons(), actor=_actor(request),
+                        now=timezone.now())
                 decided += 1
             except ComplianceError as error:
                 failed.append(f"{notice.reference}: {error}")
@@ -413,13 +412,13 @@ class NoticeAdmin(ReadOnlyAdmin):
     @admin.action(description="Assign the selected notices to me", permissions=["decide"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Notice]) -> None:
         changed = review.assign(notice_ids=list(queryset.values_list("pk", flat=True)), reviewer_id=request.user.pk,
-                                by=_actor(request), now=timezone.now())
+                                actor=_actor(request), now=timezone.now())
         self.message_user(request, f"Assigned {changed} open notice(s) to you.", messages.SUCCESS)
 
     @admin.action(description="Unassign the selected notices", permissions=["decide"])
     def unassign(self, request: HttpRequest, queryset: QuerySet[Notice]) -> None:
         changed = review.assign(notice_ids=list(queryset.values_list("pk", flat=True)), reviewer_id=None,
-                                by=_actor(request), now=timezone.now())
+                                actor=_actor(request), now=timezone.now())
         self.message_user(request, f"Unassigned {changed} notice(s).", messages.SUCCESS)
 
 

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils import timezone
 
+from compliance.actors import Actor
 from compliance.admin.base import PersonalDataAdmin, ReadOnlyAdmin
 from compliance.models import (AuditEntry, AuditVerification, Decision, InboundMessage, OutboundMessage, SlaBreach,
                                SlaDeadline, SlaPolicy, WebhookDelivery, WebhookEndpoint)
@@ -24,6 +25,7 @@ class AcknowledgeFailures:
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["seq", "occurred_at", "action", "object_type", "object_id", "who"]
+    actor_fields = ("actor",)
     list_filter = ["action", "object_type"]
     search_fields = ["=object_id", "=hash"]
     show_full_result_count = False
@@ -36,6 +38,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 @admin.register(AuditVerification)
 class AuditVerificationAdmin(ReadOnlyAdmin):
     list_display = ["checked_at", "ok", "entries_checked", "first_bad_seq", "message", "checked_by"]
+    actor_fields = ("checked_by",)
     list_filter = ["ok"]
 
 
@@ -47,6 +50,7 @@ class InboundMessageAdmin(AcknowledgeFailures, PersonalDataAdmin):
     exclude = ["raw"]
     readonly_fields = ["raw_text"]
     personal_fields = ("raw_text", "header_from", "envelope_from", "authentication_results")
+    actor_fields = ("failure_acknowledged_by",)
     show_full_result_count = False
 
     actions = ["acknowledge", "requeue"]
@@ -59,7 +63,7 @@ class InboundMessageAdmin(AcknowledgeFailures, PersonalDataAdmin):
                   permissions=["acknowledge"])
     def acknowledge(self, request: HttpRequest, queryset) -> None:
         done = acknowledge_failed_messages(message_ids=list(queryset.values_list("pk", flat=True)),
-                                           by=f"user:{request.user.pk}", now=timezone.now())
+                                           actor=Actor.staff(request.user), now=timezone.now())
         self.message_user(request, f"{done} failed message(s) acknowledged.", messages.SUCCESS)
 
     @admin.action(description="Process the selected failed messages again", permissions=["acknowledge"])
@@ -74,6 +78,7 @@ class OutboundMessageAdmin(PersonalDataAdmin):
     list_filter = ["purpose", "state"]
     search_fields = ["=message_id", "=notice__reference"]
     personal_fields = ("to_address", "body")
+    actor_fields = ("failure_acknowledged_by",)
     show_full_result_count = False
 
 
@@ -101,6 +106,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 class SlaDeadlineAdmin(AcknowledgeFailures, ReadOnlyAdmin):
     list_display = ["notice", "kind", "due_at", "wake_at", "state", "attempts", "deferrals", "outcome",
                     "failure_acknowledged_at"]
+    actor_fields = ("failure_acknowledged_by",)
     list_filter = ["state", "kind"]
     search_fields = ["=notice__reference"]
     raw_id_fields = ["notice"]
@@ -111,7 +117,7 @@ class SlaDeadlineAdmin(AcknowledgeFailures, ReadOnlyAdmin):
                   permissions=["acknowledge"])
     def acknowledge(self, request: HttpRequest, queryset) -> None:
         done = acknowledge_failed_deadlines(deadline_ids=list(queryset.values_list("pk", flat=True)),
-                                            by=f"user:{request.user.pk}", now=timezone.now())
+                                            actor=Actor.staff(request.user), now=timezone.now())
         self.message_user(request, f"{done} failed deadline(s) acknowledged.", messages.SUCCESS)
 
 
@@ -124,6 +130,7 @@ class SlaBreachAdmin(ReadOnlyAdmin):
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["decided_at", "notice", "action", "automated", "pending_review", "who"]
+    actor_fields = ("actor",)
 
     @admin.display(description="Decided by", ordering="actor")
     def who(self, decision: Decision) -> str:

@@ -6,17 +6,19 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils import timezone
 
-from compliance.admin.base import ReadOnlyAdmin
+from compliance.actors import Actor
+from compliance.admin.base import ReadOnlyAdmin, ShowsActors
 from compliance.errors import ComplianceError
 from compliance.models import PersonalDataAccess, SenderRestriction, SourceStanding, TrustedFlagger
 from compliance.services import standing
 
 
 @admin.register(TrustedFlagger)
-class TrustedFlaggerAdmin(admin.ModelAdmin):
+class TrustedFlaggerAdmin(ShowsActors):
     """Marked by compliance leads; deactivated, never deleted, so past notices keep their meaning."""
 
     list_display = ["name", "email_domain", "sender", "designated_by", "active", "marked_by", "marked_at"]
+    actor_fields = ("marked_by",)
     list_filter = ["active"]
     fields = ["name", "email_domain", "sender", "designated_by", "active"]
     raw_id_fields = ["sender"]
@@ -25,12 +27,13 @@ class TrustedFlaggerAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: TrustedFlagger, form, change: bool) -> None:
-        standing.save_trusted_flagger(obj, by=f"user:{request.user.pk}", now=timezone.now())
+        standing.save_trusted_flagger(obj, actor=Actor.staff(request.user), now=timezone.now())
 
 
 @admin.register(SenderRestriction)
 class SenderRestrictionAdmin(ReadOnlyAdmin):
     list_display = ["kind", "notice", "unfounded_notices", "starts_at", "ends_at", "lifted_at", "decided_by"]
+    actor_fields = ("decided_by",)
     list_filter = ["kind"]
     search_fields = ["=notice__reference", "=email_digest"]
     actions = ["lift"]
@@ -42,7 +45,7 @@ class SenderRestrictionAdmin(ReadOnlyAdmin):
     def lift(self, request: HttpRequest, queryset) -> None:
         for restriction in queryset:
             try:
-                standing.lift_restriction(restriction_id=restriction.pk, by=f"user:{request.user.pk}",
+                standing.lift_restriction(restriction_id=restriction.pk, actor=Actor.staff(request.user),
                                           now=timezone.now())
             except ComplianceError as error:
                 self.message_user(request, f"{restriction}: {error}", messages.WARNING)
@@ -51,6 +54,7 @@ class SenderRestrictionAdmin(ReadOnlyAdmin):
 @admin.register(SourceStanding)
 class SourceStandingAdmin(ReadOnlyAdmin):
     list_display = ["source", "repeat_infringer", "upheld_notices", "flagged_at", "cleared_at", "cleared_by"]
+    actor_fields = ("cleared_by",)
     list_filter = ["repeat_infringer"]
     list_select_related = ["source"]
     actions = ["clear"]
@@ -62,7 +66,7 @@ class SourceStandingAdmin(ReadOnlyAdmin):
     def clear(self, request: HttpRequest, queryset) -> None:
         for row in queryset:
             try:
-                standing.clear_repeat_infringer(source_id=row.source_id, by=f"user:{request.user.pk}",
+                standing.clear_repeat_infringer(source_id=row.source_id, actor=Actor.staff(request.user),
                                                 now=timezone.now())
             except ComplianceError as error:
                 self.message_user(request, f"{row.source}: {error}", messages.WARNING)
@@ -71,6 +75,7 @@ class SourceStandingAdmin(ReadOnlyAdmin):
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "user", "what", "notice", "counter_notice", "detail"]
+    actor_fields = ("actor",)
     list_filter = ["what"]
     search_fields = ["=notice__reference", "=actor"]
     show_full_result_count = False

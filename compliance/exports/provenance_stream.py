@@ -15,6 +15,7 @@ from typing import Iterator
 from django.db import connection, transaction
 from django.utils import timezone
 
+from compliance.actors import Actor
 from compliance.exports.csv_safety import neutralise
 from compliance.exports.provenance import COLUMNS, ExportFilter, iter_rows
 from compliance.exports.provenance_copy import copy_csv
@@ -48,7 +49,7 @@ def authorise_personal_data(user, *, asked: bool, filters: ExportFilter, via: st
                                   f"({PERSONAL_DATA_PERMISSION}); export without it")
     with transaction.atomic():
         log_access(user=user, what=PersonalDataAccess.What.EXPORT, detail=f"provenance export via {via}")
-        record(action="export.personal_data", target=user, actor=f"user:{user.pk}",
+        record(action="export.personal_data", target=user, actor=Actor.staff(user),
                data={"export": "provenance", "via": via, "filters": filters.describe()}, at=timezone.now())
     return True
 

@@ -19,7 +19,6 @@ from compliance.exports.statement_rules import COUNTRIES, LANGUAGES, MAX_PER_CAL
 from compliance.models import Decision, Notice, NoticeItemMatch
 from compliance.services.statements import EEA, LEGAL_GROUND_BY_KIND
 
-RESTRICTING = (Decision.Action.WITHDRAW, Decision.Action.REMOVE_ASSET)
 VISIBILITY_BY_ACTION = {Decision.Action.WITHDRAW: "DECISION_VISIBILITY_CONTENT_DISABLED",
                         Decision.Action.REMOVE_ASSET: "DECISION_VISIBILITY_CONTENT_REMOVED"}
 CATEGORY_BY_KIND = {
@@ -38,8 +37,8 @@ EARLIEST_CONTENT_DATE = date(2000, 1, 1)
 
 def decisions_to_state(since: datetime | None = None) -> QuerySet[Decision]:
     """The first restricting decision of each match (`since`: only those decided at or after it)."""
-    earlier = Decision.objects.filter(match=OuterRef("match"), action__in=RESTRICTING, decided_at__lt=OuterRef("decided_at"))
-    decisions = (Decision.objects.filter(match__isnull=False, action__in=RESTRICTING).filter(~Exists(earlier))
+    earlier = Decision.objects.filter(match=OuterRef("match"), action__in=Decision.TAKES_DOWN, decided_at__lt=OuterRef("decided_at"))
+    decisions = (Decision.objects.filter(match__isnull=False, action__in=Decision.TAKES_DOWN).filter(~Exists(earlier))
                  .select_related("notice", "notice__acting_for", "item", "match", "match__item", "match__article",
                                  "match__asset", "match__asset__article")
                  .order_by("match_id", "decided_at", "id"))

@@ -1,8 +1,9 @@
 from .audit import AuditChainHead, AuditEntry, AuditVerification
+from .decisions import Decision
 from .mail import InboundAttachment, InboundMessage, OutboundMessage
 from .notices import IdempotencyRecord, Notice, NoticeItem, NoticeItemMatch
 from .counter_notices import CounterNotice
-from .sla import Decision, SlaBreach, SlaDeadline, SlaPolicy, SweepHeartbeat
+from .sla import SlaBreach, SlaDeadline, SlaPolicy, SweepHeartbeat
 from .webhooks import WebhookDelivery, WebhookEndpoint
 from .standing import SenderRestriction, SourceStanding, TrustedFlagger
 from .personal_data import PersonalDataAccess

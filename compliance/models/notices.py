@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
@@ -62,6 +63,15 @@ class Notice(models.Model):
         # decide its items.
         Status.CLOSED: frozenset({Status.IN_REVIEW, Status.DECIDED}),
     }
+
+    class Outcome(models.TextChoices):
+        """What a notice came to: derived from its items' states, never stored (DESIGN "Domain")."""
+
+        OPEN = "open", "Open"
+        ACTIONED = "actioned", "Actioned"
+        PARTIALLY_ACTIONED = "partially_actioned", "Partially actioned"
+        REJECTED = "rejected", "Rejected"
+        RESTORED = "restored", "Restored"
 
     class ActingAs(models.TextChoices):
         OWNER = "owner", "Owner"
@@ -146,6 +156,29 @@ class Notice(models.Model):
     def is_complete(self) -> bool:
         return not self.missing_elements
 
+    @property
+    def status_when_contested(self) -> str:
+        """Where a counter-notice or a claimant's complaint takes it: a decided or closed notice is reopened."""
+        return self.Status.IN_REVIEW if self.status in (self.Status.DECIDED, self.Status.CLOSED) else self.status
+
+    @property
+    def outcome(self) -> Notice.Outcome:
+        """What the notice came to (reads the items, or their prefetch)."""
+        return self.outcome_of(item.state for item in self.items.all())
+
+    @classmethod
+    def outcome_of(cls, item_states: Iterable[str]) -> Notice.Outcome:
+        """The outcome of a notice whose items are in these states (for many notices, without their items)."""
+        states = set(item_states)
+        if not states or states & NoticeItem.UNDECIDED:
+            return cls.Outcome.OPEN
+        if states == {NoticeItem.State.ACTIONED}:
+            return cls.Outcome.ACTIONED
+        if NoticeItem.State.ACTIONED in states:
+            return cls.Outcome.PARTIALLY_ACTIONED
+        if NoticeItem.State.RESTORED in states:
+            return cls.Outcome.RESTORED
+        return cls.Outcome.REJECTED
 
 
 class NoticeItem(models.Model):

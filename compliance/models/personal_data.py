@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.models import AppendOnlyModel
+from compliance.actors import Actor
 from compliance.models.counter_notices import CounterNotice
 from compliance.models.notices import Notice
 
@@ -34,4 +35,4 @@ class PersonalDataAccess(AppendOnlyModel):
         verbose_name_plural = "personal data accesses"
 
     def __str__(self) -> str:
-        return f"{self.actor} {self.what} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{Actor.parse(self.actor).name} {self.what} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from django.conf import settings
+from typing import ClassVar
+
 from django.db import models
 from django.utils import timezone
 
-from compliance.models.notices import Notice, NoticeItem, NoticeItemMatch
+from compliance.models.notices import Notice
 
 
 class SlaPolicy(models.Model):
@@ -54,6 +55,9 @@ class SlaDeadline(models.Model):
         FAILED = "failed", "Failed"
 
     OPEN_STATES = (State.PENDING, State.DISPATCHED)
+    # The escalations of the 24-hour window: at which part of it each one is due.
+    ESCALATION_FRACTIONS: ClassVar[dict[str, float]] = {Kind.ESCALATE_50: 0.5, Kind.ESCALATE_75: 0.75,
+                                                        Kind.ESCALATE_90: 0.9}
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="deadlines")
     kind = models.CharField(max_length=15, choices=Kind.choices)
@@ -90,6 +94,14 @@ class SlaDeadline(models.Model):
         # No time here: a label (e.g. the admin's action checkbox) cannot say which zone it would be in.
         return f"{self.notice}: {self.get_kind_display()}"
 
+    @classmethod
+    def urgency(cls, used: float) -> str:
+        """How far into its window a notice is, by the escalation steps: "overdue", "90", "75", "50" or "ok"."""
+        if used >= 1:
+            return "overdue"
+        passed = [fraction for fraction in cls.ESCALATION_FRACTIONS.values() if used >= fraction]
+        return f"{max(passed) * 100:.0f}" if passed else "ok"
+
 
 class SlaBreach(models.Model):
     """The promise was not kept for a notice: recorded with how late, never hidden."""
@@ -109,51 +121,6 @@ class SlaBreach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice}: {self.reason}"
-
-
-class Decision(models.Model):
-    """What was decided about an item or a match, with its statement of reasons (DSA Art. 17)."""
-
-    class Action(models.TextChoices):
-        WITHDRAW = "withdraw", "Withdraw the article"
-        REMOVE_ASSET = "remove_asset", "Remove the asset"
-        REJECT = "reject", "Reject"
-        NEED_INFORMATION = "need_information", "Ask for more information"
-        RESTORE = "restore", "Restore after a counter-notice or complaint"
-        UPHOLD = "uphold", "Uphold the withdrawal after a counter-notice or complaint"
-        CLAIMANT_WITHDREW = "claimant_withdrew", "Closed: the claimant withdrew the notice"
-
-    class Ground(models.TextChoices):
-        ILLEGAL_CONTENT = "DECISION_GROUND_ILLEGAL_CONTENT", "Illegal content"
-        INCOMPATIBLE_CONTENT = "DECISION_GROUND_INCOMPATIBLE_CONTENT", "Incompatible with our terms"
-
-    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="decisions")
-    item = models.ForeignKey(NoticeItem, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
-    match = models.ForeignKey(NoticeItemMatch, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="decisions")
-    action = models.CharField(max_length=20, choices=Action.choices)
-    automated = models.BooleanField(default=False)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="decisions")
-    actor = models.CharField(max_length=200)
-    decided_at = models.DateTimeField(default=timezone.now)
-    pending_review = models.BooleanField(default=False, help_text="A fail-safe action a person must still review")
-    # Statement of reasons, in the Transparency Database's terms.
-    decision_visibility = models.JSONField(default=list, blank=True)
-    decision_ground = models.CharField(max_length=40, choices=Ground.choices, default=Ground.ILLEGAL_CONTENT)
-    legal_ground = models.CharField(max_length=500, blank=True)
-    explanation = models.TextField(max_length=2000, blank=True)
-    facts = models.TextField(max_length=5000, blank=True)
-    territorial_scope = models.JSONField(default=list, blank=True)
-    redress = models.CharField(max_length=500, blank=True)
-    manifestly_unfounded = models.BooleanField(default=False, help_text="A rejection of a manifestly unfounded "
-                                                                        "notice: counts towards DSA Art. 23")
-
-    class Meta:
-        ordering = ["decided_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} ({'automated' if self.automated else self.actor})"
 
 
 class SweepHeartbeat(models.Model):

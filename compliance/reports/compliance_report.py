@@ -15,10 +15,9 @@ from django.conf import settings
 from django.db.models import Max, Min
 
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem, SenderRestriction, SlaBreach
-from compliance.outcomes import Outcome, outcome_of_states
 from compliance.reports.period import Period
 
-ACTIONS = (Decision.Action.WITHDRAW, Decision.Action.REMOVE_ASSET, Decision.Action.REJECT)
+ACTIONS = (*Decision.TAKES_DOWN, Decision.Action.REJECT)
 ORDERS = (Notice.Kind.COURT_ORDER, Notice.Kind.GOVERNMENT)
 
 
@@ -121,8 +120,8 @@ def build_report(period: Period, *, now: datetime) -> ComplianceReport:
     states: dict[int, list[str]] = defaultdict(list)
     for notice_id, state in NoticeItem.objects.filter(notice__in=notices).values_list("notice_id", "state"):
         states[notice_id].append(state)
-    report.by_outcome = dict(Counter(outcome_of_states(states.get(row[0], [])).value for row in rows))
-    for outcome in Outcome.values:
+    report.by_outcome = dict(Counter(Notice.outcome_of(states.get(row[0], [])).value for row in rows))
+    for outcome in Notice.Outcome.values:
         report.by_outcome.setdefault(outcome, 0)
 
     decisions = Decision.objects.filter(notice__in=notices, action__in=ACTIONS)

@@ -15,7 +15,6 @@ from django.utils.safestring import mark_safe
 from compliance.exports.csv_safety import neutralise
 from compliance.reports.chart import time_to_action_svg
 from compliance.models import CounterNotice, Decision, Notice
-from compliance.outcomes import Outcome
 from compliance.reports.compliance_report import ComplianceReport
 
 DERIVED = ("within_24h_share", "breach_count", "breach_median_late_minutes", "breach_max_late_minutes")
@@ -71,7 +70,7 @@ def named_figures(report: ComplianceReport) -> dict[str, list[tuple[str, str, in
 
 FIGURE_LABELS = {
     "by_kind": dict(Notice.Kind.choices), "by_channel": dict(Notice.Channel.choices),
-    "by_outcome": dict(Outcome.choices), "decisions_by_action": dict(Decision.Action.choices),
+    "by_outcome": dict(Notice.Outcome.choices), "decisions_by_action": dict(Decision.Action.choices),
     "decisions_by_ground": {Decision.Ground.ILLEGAL_CONTENT: "On the basis of law (illegal content)",
                             Decision.Ground.INCOMPATIBLE_CONTENT: "On the basis of our terms"},
     "counter_notices_by_kind": dict(CounterNotice.Kind.choices),

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 from django.db import connection, models
 from django.utils import timezone
 
+from compliance.actors import Actor
 from compliance.models import AuditChainHead, AuditEntry, AuditVerification
 from compliance.models.audit import GENESIS_HASH
 
@@ -49,7 +50,7 @@ def record(
     *,
     action: str,
     target: models.Model,
-    actor: str,
+    actor: Actor,
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> AuditEntry:
@@ -63,7 +64,7 @@ def record(
         {
             "seq": seq,
             "at": format_time(occurred_at),
-            "actor": actor,
+            "actor": actor.id,
             "action": action,
             "object_type": target._meta.label_lower,
             "object_id": str(target.pk),
@@ -73,7 +74,7 @@ def record(
     entry = AuditEntry.objects.create(
         seq=seq,
         occurred_at=occurred_at,
-        actor=actor,
+        actor=actor.id,
         action=action,
         object_type=target._meta.label_lower,
         object_id=str(target.pk),
@@ -146,13 +147,13 @@ def verify_chain() -> ChainReport:
     return ChainReport(True, checked, None, f"{checked} entries, chain intact")
 
 
-def verify_and_remember(*, checked_by: str) -> ChainReport:
+def verify_and_remember(*, actor: Actor) -> ChainReport:
     report = verify_chain()
     AuditVerification.objects.create(
         ok=report.ok,
         entries_checked=report.entries_checked,
         first_bad_seq=report.first_bad_seq,
         message=report.message[:500],
-        checked_by=checked_by,
+        checked_by=actor.id,
     )
     return report

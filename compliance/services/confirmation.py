@@ -7,6 +7,7 @@ from datetime import datetime
 from django.core import signing
 from django.db import transaction
 
+from compliance.actors import CLAIMANT_WEB
 from compliance.errors import NotFound
 from compliance.models import Notice
 from compliance.services.lifecycle import move_notice
@@ -35,9 +36,9 @@ def confirm_email(*, notice_id: int, now: datetime) -> Notice:
         to = notice.status
         if notice.status == Notice.Status.AWAITING_CONFIRMATION:
             to = Notice.Status.AWAITING_INFORMATION if notice.missing_elements else Notice.Status.IN_REVIEW
-        move_notice(notice, to, by="claimant:web", now=now, action="notice.email_confirmed",
+        move_notice(notice, to, actor=CLAIMANT_WEB, now=now, action="notice.email_confirmed",
                     fields=["email_confirmed_at", "verification"], data={"verification": notice.verification})
         # A confirmed mailbox proves its domain: a trusted flagger's notice goes first from now on.
-        apply_trusted_flagger(notice, proven_domain=notice.claimant_email.rsplit("@", 1)[-1], by="claimant:web",
+        apply_trusted_flagger(notice, proven_domain=notice.claimant_email.rsplit("@", 1)[-1], actor=CLAIMANT_WEB,
                               now=now)
     return notice

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from articles.models import Article
+from compliance.actors import CLAIMANT_WEB, COUNTER_NOTICE_FORM, Actor
 from compliance.business_days import add_business_days
 from compliance.errors import IllegalTransition, NotFound
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
@@ -31,7 +32,7 @@ from compliance.services.references import REFERENCE_ALPHABET, new_status_token
 from compliance.services.withdrawal import restore_article, restore_asset
 
 Kind, Status = CounterNotice.Kind, CounterNotice.Status
-CONTESTABLE = (Decision.Action.WITHDRAW, Decision.Action.REMOVE_ASSET)
+CONTESTABLE = Decision.TAKES_DOWN
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,11 @@ def receive_counter_notice(*, article_slug: str, data: CounterNoticeInput, now: 
         raise IllegalTransition(f"missing: {', '.join(missing)}")
     if data.kind == Kind.COMPLAINT and now > decision.decided_at + timedelta(days=settings.COMPLAINT_WINDOW_DAYS):
         raise IllegalTransition("a complaint must come within six months of the decision")
-    return file_counter_notice(article=article, decision=decision, data=data, now=now, by="web", client_ip=client_ip)
+    return file_counter_notice(article=article, decision=decision, data=data, now=now, actor=COUNTER_NOTICE_FORM,
+                               client_ip=client_ip)
 
 
-def file_counter_notice(*, article: Article, decision: Decision, data: CounterNoticeInput, now: datetime, by: str,
+def file_counter_notice(*, article: Article, decision: Decision, data: CounterNoticeInput, now: datetime, actor: Actor,
                         channel: str = CounterNotice.Channel.WEB, client_ip: str | None = None,
                         missing: list[str] | None = None) -> ReceivedCounterNotice:
     """The one way a counter-notice is filed, from the form or by mail: reopens the notice, starts the
@@ -125,7 +127,7 @@ def file_counter_notice(*, article: Article, decision: Decision, data: CounterNo
             channel=channel, missing_elements=list(missing or []))
         SlaDeadline.objects.create(notice=notice, kind=SlaDeadline.Kind.RESTORE, due_at=restore_due_at,
                                    wake_at=restore_due_at, counter_notice=counter)
-        to = Notice.Status.IN_REVIEW if notice.status in (Notice.Status.DECIDED, Notice.Status.CLOSED) else notice.status
+        to = notice.status_when_contested
         status_path = reverse("takedown-counter-status", args=[token])
         context = {"counter": counter, "notice": notice, "article": article, "decision": decision,
                    "status_url": settings.SITE_URL + status_path,
@@ -137,7 +139,7 @@ def file_counter_notice(*, article: Article, decision: Decision, data: CounterNo
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.COUNTER_NOTICE, to=counter.email,
                    subject=f"[{counter.reference}] We received your {counter.get_kind_display().lower()}",
                    template="compliance/mail/counter_notice_received.txt", context=context)
-        move_notice(notice, to, by=by, now=now, action="counter_notice.received", target=counter, data={
+        move_notice(notice, to, actor=actor, now=now, action="counter_notice.received", target=counter, data={
             "kind": counter.kind, "notice": notice.reference, "article": article.pk, "decision": decision.pk,
             "restore_due_at": restore_due_at, "email_sha256": digest, "channel": channel,
             "missing": counter.missing_elements})
@@ -151,14 +153,14 @@ def _locked(counter_notice_id: int, *doing: str) -> tuple[Notice, CounterNotice]
     notice = Notice.objects.select_for_update().get(pk=notice_id)
     counter = CounterNotice.objects.select_for_update(of=("self",)).select_related("article").get(pk=counter_notice_id)
     if counter.status not in CounterNotice.OPEN_STATUSES:
-        who = f" by {counter.decided_by}" if counter.decided_by else ""
+        who = f" by {Actor.parse(counter.decided_by).name}" if counter.decided_by else ""
         raise IllegalTransition(f"{counter.reference} was already settled ({counter.get_status_display().lower()}"
                                 f"{who}); cannot {' '.join(doing)}")
     return notice, counter
 
 
-def _close(counter: CounterNotice, status: str, *, by: str, now: datetime, outcome: str) -> int:
-    counter.status, counter.decided_at, counter.decided_by = status, now, by
+def _close(counter: CounterNotice, status: str, *, actor: Actor, now: datetime, outcome: str) -> int:
+    counter.status, counter.decided_at, counter.decided_by = status, now, actor.id
     counter.save(update_fields=["status", "decided_at", "decided_by"])
     # A complaint that reopens items keeps its deadline until they are decided again (cancel_if_settled).
     pending = SlaDeadline.objects.filter(counter_notice=counter, state__in=SlaDeadline.OPEN_STATES)
@@ -186,15 +188,15 @@ def _tell_both(notice: Notice, counter: CounterNotice, what: str, reasons: Reaso
                    template="compliance/mail/counter_notice_decision.txt", context=context)
 
 
-def record_claimant_sued(*, counter_notice_id: int, by: str, now: datetime, note: str = "") -> CounterNotice:
+def record_claimant_sued(*, counter_notice_id: int, actor: Actor, now: datetime, note: str = "") -> CounterNotice:
     """The claimant told us they went to court: the content stays down and the timer stops (512(g)(2)(C))."""
     with transaction.atomic():
         notice, counter = _locked(counter_notice_id, "record a court action")
-        cancelled = _close(counter, Status.CLAIMANT_SUED, by=by, now=now, outcome="claimant went to court")
+        cancelled = _close(counter, Status.CLAIMANT_SUED, actor=actor, now=now, outcome="claimant went to court")
         to = _settled_status(notice)
         _tell_both(notice, counter, "The claimant told us they filed a court action; the content stays withdrawn "
                                     "while it is pending.", None)
-        move_notice(notice, to, by=by, now=now, action="counter_notice.claimant_sued", target=counter,
+        move_notice(notice, to, actor=actor, now=now, action="counter_notice.claimant_sued", target=counter,
                     data={"notice": notice.reference, "note": note, "deadlines_cancelled": cancelled})
     return counter
 
@@ -205,7 +207,7 @@ def _contested_matches(notice: Notice, article: Article) -> list[NoticeItemMatch
                 .filter(Q(article=article, asset__isnull=True) | Q(asset__article=article)).order_by("pk"))
 
 
-def restore_contested(*, counter_notice_id: int, reasons: Reasons, by: str, now: datetime, user=None,
+def restore_contested(*, counter_notice_id: int, reasons: Reasons, actor: Actor, now: datetime,
                       automated: bool = False) -> list[Decision]:
     """Put back what the notice took down from this article, with a statement of reasons."""
     if not reasons.explanation.strip():
@@ -219,45 +221,43 @@ def restore_contested(*, counter_notice_id: int, reasons: Reasons, by: str, now:
         decisions = []
         for match in matches:
             if match.asset_id:
-                restore_asset(asset_id=match.asset_id, by=by, reason=reasons.explanation)
+                restore_asset(asset_id=match.asset_id, actor=actor, reason=reasons.explanation)
             elif Article.objects.filter(pk=match.article_id, status=Article.Status.WITHDRAWN).exists():
-                restore_article(article_id=match.article_id, by=by, reason=reasons.explanation)
+                restore_article(article_id=match.article_id, actor=actor, reason=reasons.explanation)
             match.state, match.decided_at = NoticeItemMatch.State.RESTORED, now
             match.save(update_fields=["state", "decided_at"])
-            decisions.append(Decision.objects.create(
-                notice=notice, item=match.item, match=match, action=Decision.Action.RESTORE, automated=automated,
-                decided_by=user, actor=by, decided_at=now, decision_visibility=[], decision_ground=reasons.ground,
-                legal_ground=reasons.legal_ground[:500], explanation=reasons.explanation[:2000],
-                facts=reasons.facts[:5000], territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500]))
+            decision = Decision.from_reasons(reasons, notice=notice, item=match.item, match=match,
+                                             action=Decision.Action.RESTORE, automated=automated, actor=actor,
+                                             at=now)
+            decision.save()
+            decisions.append(decision)
         for item in NoticeItem.objects.filter(pk__in={m.item_id for m in matches}).prefetch_related("matches"):
             if all(m.state != NoticeItemMatch.State.ACTIONED for m in item.matches.all()):
                 item.state, item.decided_at = NoticeItem.State.RESTORED, now
                 item.save(update_fields=["state", "decided_at"])
-        cancelled = _close(counter, Status.RESTORED, by=by, now=now, outcome="restored")
+        cancelled = _close(counter, Status.RESTORED, actor=actor, now=now, outcome="restored")
         to = _settled_status(notice)
         _tell_both(notice, counter, "The content was restored.", reasons)
-        move_notice(notice, to, by=by, now=now, action="counter_notice.restored", target=counter, data={
+        move_notice(notice, to, actor=actor, now=now, action="counter_notice.restored", target=counter, data={
             "notice": notice.reference, "matches": [m.pk for m in matches], "automated": automated,
             "decisions": [d.pk for d in decisions], "deadlines_cancelled": cancelled})
     return decisions
 
 
-def uphold_contested(*, counter_notice_id: int, reasons: Reasons, by: str, now: datetime, user=None) -> Decision:
+def uphold_contested(*, counter_notice_id: int, reasons: Reasons, actor: Actor, now: datetime) -> Decision:
     """The withdrawal stands; the objector is told why and where else to turn."""
     if not reasons.explanation.strip():
         raise IllegalTransition("upholding a withdrawal needs a statement of reasons")
     with transaction.atomic():
         notice, counter = _locked(counter_notice_id, "uphold the withdrawal")
-        decision = Decision.objects.create(
-            notice=notice, action=Decision.Action.UPHOLD, automated=False, decided_by=user, actor=by, decided_at=now,
-            decision_visibility=[], decision_ground=reasons.ground, legal_ground=reasons.legal_ground[:500],
-            explanation=reasons.explanation[:2000], facts=reasons.facts[:5000],
-            territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500])
-        cancelled = _close(counter, Status.UPHELD, by=by, now=now, outcome="withdrawal upheld")
+        decision = Decision.from_reasons(reasons, notice=notice, action=Decision.Action.UPHOLD, actor=actor,
+                                         at=now)
+        decision.save()
+        cancelled = _close(counter, Status.UPHELD, actor=actor, now=now, outcome="withdrawal upheld")
         to = _settled_status(notice)
         _tell_both(notice, counter, "The rejection stands." if counter.kind == Kind.CLAIMANT_COMPLAINT
                    else "The withdrawal stands.", reasons)
-        move_notice(notice, to, by=by, now=now, action="counter_notice.upheld", target=counter, data={
+        move_notice(notice, to, actor=actor, now=now, action="counter_notice.upheld", target=counter, data={
             "notice": notice.reference, "decision": decision.pk, "deadlines_cancelled": cancelled})
     return decision
 
@@ -295,18 +295,18 @@ def receive_claimant_complaint(*, notice_id: int, explanation: str, now: datetim
             notice=notice, article=None, name=notice.claimant_name, organisation=notice.claimant_organisation,
             email=notice.claimant_email, email_digest=notice.claimant_email_digest, explanation=explanation,
             signature=notice.claimant_name, client_ip=client_ip, received_at=now)
-        to = Notice.Status.IN_REVIEW if notice.status in (Notice.Status.DECIDED, Notice.Status.CLOSED) else notice.status
+        to = notice.status_when_contested
         schedule_complaint_deadline(notice, counter, window=complaint_window(notice), now=now)
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.COUNTER_NOTICE, to=notice.claimant_email,
                    subject=f"[{notice.reference}] We received your complaint {counter.reference}",
                    template="compliance/mail/claimant_complaint_received.txt",
                    context={"notice": notice, "counter": counter})
-        move_notice(notice, to, by="claimant:web", now=now, action="counter_notice.received", target=counter,
+        move_notice(notice, to, actor=CLAIMANT_WEB, now=now, action="counter_notice.received", target=counter,
                     data={"kind": counter.kind, "notice": notice.reference})
     return counter
 
 
-def reopen_rejected(*, counter_notice_id: int, by: str, now: datetime) -> int:
+def reopen_rejected(*, counter_notice_id: int, actor: Actor, now: datetime) -> int:
     """The complaint is upheld: the rejected items go back to the queue, to be decided again."""
     with transaction.atomic():
         notice, counter = _locked(counter_notice_id, "reopen the rejected items")
@@ -322,9 +322,10 @@ def reopen_rejected(*, counter_notice_id: int, by: str, now: datetime) -> int:
             item.state = NoticeItem.State.MATCHED if item.matches.all() else NoticeItem.State.UNMATCHED
             item.decided_at = None
         NoticeItem.objects.bulk_update(items, ["state", "decided_at"])
-        _close(counter, Status.REOPENED, by=by, now=now, outcome="rejection reversed")
+        _close(counter, Status.REOPENED, actor=actor, now=now, outcome="rejection reversed")
         _tell_both(notice, counter, "Your complaint was upheld: the items we had rejected are being decided again.",
                    None)
-        move_notice(notice, Notice.Status.IN_REVIEW, by=by, now=now, action="counter_notice.reopened", target=counter,
+        move_notice(notice, Notice.Status.IN_REVIEW, actor=actor, now=now, action="counter_notice.reopened",
+                    target=counter,
                     data={"notice": notice.reference, "items": [item.pk for item in items]})
     return len(items)

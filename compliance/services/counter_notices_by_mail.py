@@ -14,13 +14,13 @@ from articles.models import Article
 from compliance.parsing.counter_notice_text import counter_statements
 from compliance.parsing.mail_parse import ParsedMail
 from compliance.parsing.submission import ValidItem
+from compliance.actors import CLAIMANT_EMAIL
 from compliance.models import CounterNotice, Notice
 from compliance.services.audit import personal_data_hash
 from compliance.services.counter_notices import (CounterNoticeInput, contested_decision, file_counter_notice,
                                                  missing_elements)
 from compliance.services.mail_links import contested_by_notice, notice_named_in_text, withdrawn_articles
 
-ACTOR = "claimant:email"
 NOT_READ_FROM_MAIL = ("address", "phone")
 
 
@@ -67,7 +67,8 @@ def file_mailed_counter_notice(*, parsed: ParsedMail, signature: str, items: lis
         # A claimant writing about the objection to their own notice ("we went to court") is not objecting.
         if decision is None or decision.notice_id != notice_id or decision.notice.claimant_email_digest == sender:
             continue
-        filed.append(file_counter_notice(article=article, decision=decision, data=data, now=received_at, by=ACTOR,
+        filed.append(file_counter_notice(article=article, decision=decision, data=data, now=received_at,
+                                         actor=CLAIMANT_EMAIL,
                                          channel=CounterNotice.Channel.EMAIL, missing=missing).counter_notice)
         notice = notice or decision.notice
     return MailedCounterNotice(notice, filed)

@@ -11,7 +11,6 @@ from compliance.models import Notice, NoticeItem, SlaDeadline
 from compliance.services.sla_policy import response_deadline_on
 
 Kind = SlaDeadline.Kind
-ESCALATION_FRACTIONS = {Kind.ESCALATE_50: 0.5, Kind.ESCALATE_75: 0.75, Kind.ESCALATE_90: 0.9}
 
 
 def safety_margin() -> timedelta:
@@ -29,7 +28,7 @@ def schedule_deadlines(notice: Notice, *, clock_started_at: datetime, new_notice
     window = timedelta(hours=settings.SLA_HOURS)
     rows = [SlaDeadline(notice=notice, kind=kind, due_at=clock_started_at + window * fraction,
                         wake_at=clock_started_at + window * fraction)
-            for kind, fraction in ESCALATION_FRACTIONS.items()]
+            for kind, fraction in SlaDeadline.ESCALATION_FRACTIONS.items()]
     due_at = clock_started_at + window
     rows.append(SlaDeadline(notice=notice, kind=Kind.DUE, due_at=due_at, wake_at=due_at - safety_margin()))
     # The removal clock supersedes the response promise made while elements were missing.

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from articles.templatetags.moments import SHORT, utc
+from compliance.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
 from compliance.services.audit import record
@@ -51,22 +52,20 @@ def _locked(notice_id: int, item_ids: list[int]) -> tuple[Notice, list[NoticeIte
     decided = [item for item in items if item.state not in NoticeItem.UNDECIDED]
     if decided:
         earlier = Decision.objects.filter(item__in=decided).order_by("-decided_at").first()
-        who = f" by {earlier.actor} at {utc(earlier.decided_at, SHORT)}" if earlier else ""
+        who = f" by {Actor.parse(earlier.actor).name} at {utc(earlier.decided_at, SHORT)}" if earlier else ""
         raise IllegalTransition(f"{len(decided)} of these items were already decided{who}; reload to see it")
     return notice, items, matches
 
 
 def _decision(notice: Notice, item: NoticeItem, match: NoticeItemMatch | None, action: str, reasons: Reasons,
-              *, by: str, user, now: datetime, visibility: list[str]) -> Decision:
-    return Decision.objects.create(
-        notice=notice, item=item, match=match, action=action, automated=False, decided_by=user, actor=by,
-        decided_at=now, decision_visibility=visibility, decision_ground=reasons.ground,
-        legal_ground=reasons.legal_ground[:500], explanation=reasons.explanation[:2000], facts=reasons.facts[:5000],
-        territorial_scope=reasons.territorial_scope, redress=reasons.redress[:500],
-        manifestly_unfounded=reasons.manifestly_unfounded and action == Decision.Action.REJECT)
+              *, actor: Actor, now: datetime, visibility: list[str]) -> Decision:
+    decision = Decision.from_reasons(reasons, notice=notice, item=item, match=match, action=action, actor=actor,
+                                     at=now, visibility=visibility)
+    decision.save()
+    return decision
 
 
-def withdraw_items(*, notice_id: int, item_ids: list[int], reasons: Reasons, by: str, user=None,
+def withdraw_items(*, notice_id: int, item_ids: list[int], reasons: Reasons, actor: Actor,
                    now: datetime) -> list[Decision]:
     """Withdraw what each item matched: the article, or only the asset when the item named an asset."""
     if not reasons.explanation.strip():
@@ -79,24 +78,25 @@ def withdraw_items(*, notice_id: int, item_ids: list[int], reasons: Reasons, by:
         decisions = []
         for match in (m for m in matches if m.state == MatchState.MATCHED):
             if match.asset_id:
-                withdraw_asset(asset_id=match.asset_id, by=by, reason=reasons.explanation, reference=notice.reference)
+                withdraw_asset(asset_id=match.asset_id, actor=actor, reason=reasons.explanation,
+                               reference=notice.reference)
                 action, visibility = Decision.Action.REMOVE_ASSET, ["DECISION_VISIBILITY_CONTENT_REMOVED"]
             else:
-                _withdraw_article_once(match.article_id, by, reasons, notice)
+                _withdraw_article_once(match.article_id, actor, reasons, notice)
                 action, visibility = Decision.Action.WITHDRAW, ["DECISION_VISIBILITY_CONTENT_DISABLED"]
             item = next(i for i in items if i.pk == match.item_id)
-            decisions.append(_decision(notice, item, match, action, reasons, by=by, user=user, now=now,
+            decisions.append(_decision(notice, item, match, action, reasons, actor=actor, now=now,
                                        visibility=visibility))
             match.state, match.decided_at = MatchState.ACTIONED, now
         NoticeItemMatch.objects.bulk_update(matches, ["state", "decided_at"])
-        _settle(notice, items, ItemState.ACTIONED, decisions, by=by, now=now)
+        _settle(notice, items, ItemState.ACTIONED, decisions, actor=actor, now=now)
         note_upheld_withdrawals([m.article_id or m.asset.article_id for m in matches if m.state == MatchState.ACTIONED],
-                                by=by, now=now)
+                                actor=actor, now=now)
     return decisions
 
 
-def _withdraw_article_once(article_id: int, by: str, reasons: Reasons, notice: Notice) -> None:
-    article, acted = withdraw_article_unless_withdrawn(article_id=article_id, by=by, reason=reasons.explanation,
+def _withdraw_article_once(article_id: int, actor: Actor, reasons: Reasons, notice: Notice) -> None:
+    article, acted = withdraw_article_unless_withdrawn(article_id=article_id, actor=actor, reason=reasons.explanation,
                                                        reference=notice.reference)
     if acted and article.source and article.source.takedown_email:
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.SOURCE_NOTICE, to=article.source.takedown_email,
@@ -105,34 +105,34 @@ def _withdraw_article_once(article_id: int, by: str, reasons: Reasons, notice: N
                    context={"notice": notice, "article": article, "reasons": reasons})
 
 
-def reject_items(*, notice_id: int, item_ids: list[int], reasons: Reasons, by: str, user=None,
+def reject_items(*, notice_id: int, item_ids: list[int], reasons: Reasons, actor: Actor,
                  now: datetime) -> list[Decision]:
     if not reasons.explanation.strip():
         raise IllegalTransition("a rejection needs a statement of reasons")
-    return _close_items(notice_id, item_ids, Decision.Action.REJECT, reasons, by=by, user=user, now=now)
+    return _close_items(notice_id, item_ids, Decision.Action.REJECT, reasons, actor=actor, now=now)
 
 
-def close_withdrawn_by_claimant(*, notice_id: int, item_ids: list[int], reasons: Reasons, by: str, user=None,
+def close_withdrawn_by_claimant(*, notice_id: int, item_ids: list[int], reasons: Reasons, actor: Actor,
                                 now: datetime) -> list[Decision]:
     """The claimant withdrew the notice: its undecided items are closed, nothing is removed."""
-    return _close_items(notice_id, item_ids, Decision.Action.CLAIMANT_WITHDREW, reasons, by=by, user=user, now=now)
+    return _close_items(notice_id, item_ids, Decision.Action.CLAIMANT_WITHDREW, reasons, actor=actor, now=now)
 
 
-def _close_items(notice_id: int, item_ids: list[int], action: str, reasons: Reasons, *, by: str, user,
+def _close_items(notice_id: int, item_ids: list[int], action: str, reasons: Reasons, *, actor: Actor,
                  now: datetime) -> list[Decision]:
     """Items decided without removing anything: their matches are not acted on."""
     with transaction.atomic():
         notice, items, matches = _locked(notice_id, item_ids)
-        decisions = [_decision(notice, item, None, action, reasons, by=by, user=user, now=now, visibility=[])
+        decisions = [_decision(notice, item, None, action, reasons, actor=actor, now=now, visibility=[])
                      for item in items]
         for match in matches:
             match.state, match.decided_at = MatchState.REJECTED, now
         NoticeItemMatch.objects.bulk_update(matches, ["state", "decided_at"])
-        _settle(notice, items, ItemState.REJECTED, decisions, by=by, now=now)
+        _settle(notice, items, ItemState.REJECTED, decisions, actor=actor, now=now)
     return decisions
 
 
-def _settle(notice: Notice, items: list[NoticeItem], state: str, decisions: list[Decision], *, by: str,
+def _settle(notice: Notice, items: list[NoticeItem], state: str, decisions: list[Decision], *, actor: Actor,
             now: datetime) -> None:
     for item in items:
         item.state, item.decided_at = state, now
@@ -151,12 +151,13 @@ def _settle(notice: Notice, items: list[NoticeItem], state: str, decisions: list
     # One entry per decision; the first carries the notice's move, the others say where it stands.
     previous = notice.status
     if not decisions and to != previous:
-        move_notice(notice, to, by=by, now=now, data={"deadlines_cancelled": cancelled})
+        move_notice(notice, to, actor=actor, now=now, data={"deadlines_cancelled": cancelled})
     for position, decision in enumerate(decisions):
         data = {"notice": notice.reference, "item": decision.item_id, "match": decision.match_id,
                 "deadlines_cancelled": cancelled}
         if position == 0:
-            move_notice(notice, to, by=by, now=now, action=f"decision.{decision.action}", target=decision, data=data)
+            move_notice(notice, to, actor=actor, now=now, action=f"decision.{decision.action}", target=decision,
+                        data=data)
         else:
-            record(action=f"decision.{decision.action}", target=decision, actor=by, at=now,
+            record(action=f"decision.{decision.action}", target=decision, actor=actor, at=now,
                    data={**data, "from": previous, "to": to})

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from articles.models import RightsHolder
+from compliance.actors import MAIL_CHECK
 from compliance.models import InboundMessage, Notice
 from compliance.services.audit import record
 from compliance.services.standing import apply_trusted_flagger
@@ -87,7 +88,7 @@ def check_dkim(*, message_pk: int, now: datetime, dnsfunc: DnsFunc | None = None
         message.save(update_fields=["dkim", "dkim_domain", "defects"])
         if notice and result == Dkim.PASS and aligned(domain, message.header_from):
             _raise_verification(notice, domain, now)
-            apply_trusted_flagger(notice, proven_domain=domain, by="system:dkim", now=now)
+            apply_trusted_flagger(notice, proven_domain=domain, actor=MAIL_CHECK, now=now)
     return message
 
 
@@ -98,7 +99,7 @@ def _raise_verification(notice: Notice, domain: str, now: datetime) -> None:
              else Notice.Verification.DKIM_ALIGNED)
     previous, notice.verification = notice.verification, level
     notice.save(update_fields=["verification"])
-    record(action="notice.verified", target=notice, actor="system:dkim", at=now,
+    record(action="notice.verified", target=notice, actor=MAIL_CHECK, at=now,
            data={"from": previous, "to": level, "dkim_domain": domain})
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.models import RightsHolder
 from compliance.parsing.submission import MAX_ITEMS, Submission
+from compliance.actors import Actor
 from compliance.models import Notice, NoticeItem, OutboundMessage, SenderRestriction
 from compliance.services.audit import personal_data_hash, record
 from compliance.services.deadlines import schedule_deadlines, schedule_response_deadline
@@ -128,7 +129,7 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
         if notice.clock_started_at:
             schedule_deadlines(notice, clock_started_at=notice.clock_started_at, new_notice=True)
         if sender is not None:
-            apply_trusted_flagger(notice, by=_actor(channel, sender), now=received_at)
+            apply_trusted_flagger(notice, actor=_actor(channel, sender), now=received_at)
         # Names something of ours but lacks formalities: the promise is a staff response within 24 hours.
         response = (schedule_response_deadline(notice, at=received_at)
                     if missing and matched and not suspension and not earlier else None)
@@ -149,8 +150,8 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
     return ReceivedNotice(notice, token)
 
 
-def _actor(channel: str, sender) -> str:
-    return f"user:{sender.pk}" if sender else f"claimant:{channel}"
+def _actor(channel: str, sender) -> Actor:
+    return Actor.api_sender(sender) if sender else Actor.claimant(channel)
 
 
 def _queue_acknowledgment(notice: Notice, token: str, missing: list[str], *, with_confirmation: bool,

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db import models
 
+from compliance.actors import Actor
 from compliance.errors import ForbiddenMove
 from compliance.models import AuditEntry, Notice
 from compliance.services.audit import record
 
 
-def move_notice(notice: Notice, to: str, *, by: str, now: datetime, data: dict[str, Any] | None = None,
+def move_notice(notice: Notice, to: str, *, actor: Actor, now: datetime, data: dict[str, Any] | None = None,
                 action: str = "notice.status_changed", target: models.Model | None = None,
                 fields: Iterable[str] = ()) -> AuditEntry:
     """Move a locked notice to `to` (staying where it is is allowed and still recorded) and record one entry.
@@ -29,5 +30,5 @@ def move_notice(notice: Notice, to: str, *, by: str, now: datetime, data: dict[s
                                 f"{Notice.Status(to).label.lower()}")
     notice.status = to
     notice.save(update_fields=["status", *fields])
-    return record(action=action, target=target or notice, actor=by, at=now,
+    return record(action=action, target=target or notice, actor=actor, at=now,
                   data={**(data or {}), "from": previous, "to": to})

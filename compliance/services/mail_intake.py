@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from compliance.actors import CLAIMANT_EMAIL
 from compliance.errors import NoticeInvalid
 from compliance.parsing.mail_parse import ParsedMail, parse_mail
 from compliance.parsing.message_kind import MessageKind, classify_message
@@ -198,7 +199,7 @@ def _route(message: InboundMessage, read: Read, now: datetime) -> None:
         message.role, message.notice = Role.FOR_STAFF, target
     elif target:
         supplement_notice(notice_id=target.pk, items=items, good_faith=reading.good_faith,
-                          accuracy=reading.accuracy, signature=reading.signature, by="claimant:email", now=now)
+                          accuracy=reading.accuracy, signature=reading.signature, actor=CLAIMANT_EMAIL, now=now)
         message.role, message.notice = Role.THREADED, target
     else:
         _takedown(message, parsed, reading, items, read.found)

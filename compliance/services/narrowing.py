@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import transaction
 
 from articles.models import Asset
+from compliance.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch
 from compliance.services.audit import record
@@ -19,7 +20,7 @@ from compliance.services.decisions import Reasons, withdraw_items
 
 
 def remove_pictures_of_matched_articles(*, notice_id: int, item_ids: list[int], asset_ids: list[int],
-                                        reasons: Reasons, by: str, user=None, now: datetime) -> list[Decision]:
+                                        reasons: Reasons, actor: Actor, now: datetime) -> list[Decision]:
     with transaction.atomic():
         Notice.objects.select_for_update().get(pk=notice_id)  # the one lock order: notice first
         items = list(NoticeItem.objects.select_for_update().filter(notice_id=notice_id, pk__in=item_ids)
@@ -33,18 +34,18 @@ def remove_pictures_of_matched_articles(*, notice_id: int, item_ids: list[int], 
         for match in matches:
             pictures = [asset for asset in chosen.values() if asset.article_id == match.article_id]
             if pictures:
-                _narrow(match, pictures, by=by, now=now)
-        return withdraw_items(notice_id=notice_id, item_ids=item_ids, reasons=reasons, by=by, user=user, now=now)
+                _narrow(match, pictures, actor=actor, now=now)
+        return withdraw_items(notice_id=notice_id, item_ids=item_ids, reasons=reasons, actor=actor, now=now)
 
 
-def _narrow(match: NoticeItemMatch, pictures: list[Asset], *, by: str, now: datetime) -> None:
+def _narrow(match: NoticeItemMatch, pictures: list[Asset], *, actor: Actor, now: datetime) -> None:
     narrowed = NoticeItemMatch.objects.bulk_create([
         NoticeItemMatch(item_id=match.item_id, article_id=match.article_id, asset=asset, how=match.how,
                         score=match.score, evidence_sha256=asset.url_key, created_at=now,
                         evidence={"status": asset.status, "credit_line": asset.credit_line[:300],
                                   "narrowed_from_article_match": match.pk})
         for asset in pictures])
-    record(action="match.narrowed_to_assets", target=match.item, actor=by, at=now, data={
+    record(action="match.narrowed_to_assets", target=match.item, actor=actor, at=now, data={
         "article": match.article_id, "article_match": match.pk, "article_match_puid": str(match.puid),
         "article_evidence_sha256": match.evidence_sha256, "asset_matches": [m.pk for m in narrowed],
         "assets": [asset.pk for asset in pictures]})

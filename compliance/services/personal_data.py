@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from compliance.actors import Actor
 from compliance.models import CounterNotice, Notice, PersonalDataAccess
 
 PERMISSION = "compliance.view_personal_data"
@@ -14,5 +15,5 @@ def may_see_personal_data(user) -> bool:
 
 def log_access(*, user, what: str, detail: str, notice: Notice | None = None,
                counter_notice: CounterNotice | None = None) -> PersonalDataAccess:
-    return PersonalDataAccess.objects.create(user=user, actor=f"user:{user.pk}", what=what, notice=notice,
+    return PersonalDataAccess.objects.create(user=user, actor=Actor.staff(user).id, what=what, notice=notice,
                                              counter_notice=counter_notice, detail=detail[:300])

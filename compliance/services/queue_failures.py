@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.urls import reverse
 
+from compliance.actors import Actor
 from compliance.models import InboundMessage, OutboundMessage, WebhookDelivery
 from compliance.services.alerts import alert_compliance_leads
 
@@ -70,7 +71,7 @@ def set_aside_delivery(*, delivery_pk: int, exc: BaseException) -> None:
                                    "content: check it and purge by hand."})
 
 
-def acknowledge_failed_deadlines(*, deadline_ids: list[int], by: str, now: datetime) -> int:
+def acknowledge_failed_deadlines(*, deadline_ids: list[int], actor: Actor, now: datetime) -> int:
     """Staff have seen the breach and taken it on: /healthz stops naming these rows."""
     from compliance.models import SlaDeadline
     from compliance.services.audit import record
@@ -80,19 +81,19 @@ def acknowledge_failed_deadlines(*, deadline_ids: list[int], by: str, now: datet
         for deadline in (SlaDeadline.objects.select_for_update().select_related("notice")
                          .filter(pk__in=deadline_ids, state=SlaDeadline.State.FAILED,
                                  failure_acknowledged_at__isnull=True).order_by("pk")):
-            deadline.failure_acknowledged_at, deadline.failure_acknowledged_by = now, by
+            deadline.failure_acknowledged_at, deadline.failure_acknowledged_by = now, actor.id
             deadline.save(update_fields=["failure_acknowledged_at", "failure_acknowledged_by"])
-            record(action="sla.failure_acknowledged", target=deadline.notice, actor=by, at=now,
+            record(action="sla.failure_acknowledged", target=deadline.notice, actor=actor, at=now,
                    data={"deadline": deadline.pk, "kind": deadline.kind})
             done += 1
     return done
 
 
-def acknowledge_failed_messages(*, message_ids: list[int], by: str, now: datetime) -> int:
+def acknowledge_failed_messages(*, message_ids: list[int], actor: Actor, now: datetime) -> int:
     """Handled by hand (filed as a notice, or not one): /healthz stops naming them."""
     return InboundMessage.objects.filter(pk__in=message_ids, role=InboundMessage.Role.FAILED,
                                          failure_acknowledged_at__isnull=True).update(
-        failure_acknowledged_at=now, failure_acknowledged_by=by[:200])
+        failure_acknowledged_at=now, failure_acknowledged_by=actor.id[:200])
 
 
 def requeue_failed_messages(*, message_ids: list[int]) -> int:

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 
 from articles.templatetags.moments import SHORT, utc
+from compliance.actors import CLAIMANT_EMAIL, Actor
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, InboundMessage, Notice, NoticeItem
 from compliance.services.audit import personal_data_hash, record
@@ -24,7 +25,7 @@ Role = InboundMessage.Role
 def record_retraction(*, message: InboundMessage, notice: Notice, sender: str, now: datetime) -> None:
     """The mail joins the notice as a retraction for staff; nothing else about the notice changes."""
     message.role, message.notice = Role.RETRACTION, notice
-    record(action="notice.retraction_received", target=notice, actor="claimant:email", at=now, data={
+    record(action="notice.retraction_received", target=notice, actor=CLAIMANT_EMAIL, at=now, data={
         "message": message.pk, "from_claimant_address": personal_data_hash(sender) == notice.claimant_email_digest})
 
 
@@ -39,7 +40,7 @@ def from_claimant(message: InboundMessage, notice: Notice) -> bool:
     return personal_data_hash(message.header_from) == notice.claimant_email_digest
 
 
-def accept_retraction(*, notice_id: int, by: str, user=None, now: datetime) -> list[Decision]:
+def accept_retraction(*, notice_id: int, actor: Actor, now: datetime) -> list[Decision]:
     """Staff confirm the claimant withdrew: every undecided item is closed, audited, the claimant told."""
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice_id)
@@ -57,8 +58,8 @@ def accept_retraction(*, notice_id: int, by: str, user=None, now: datetime) -> l
             facts=(f"Retraction received {utc(message.received_at, SHORT)} from {sender} "
                    f"(Message-ID <{message.message_id}>), confirmed by staff."),
             territorial_scope=[])
-        decisions = close_withdrawn_by_claimant(notice_id=notice.pk, item_ids=item_ids, reasons=reasons, by=by,
-                                                user=user, now=now)
-        record(action="notice.retraction_accepted", target=notice, actor=by, at=now,
+        decisions = close_withdrawn_by_claimant(notice_id=notice.pk, item_ids=item_ids, reasons=reasons, actor=actor,
+                                                now=now)
+        record(action="notice.retraction_accepted", target=notice, actor=actor, at=now,
                data={"message": message.pk, "items": item_ids, "decisions": [d.pk for d in decisions]})
     return decisions

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from compliance.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, NoticeItem, OutboundMessage, SlaDeadline
 from compliance.services.audit import record
@@ -28,7 +29,7 @@ def _open_notice(notice_id: int, doing: str) -> Notice:
     return notice
 
 
-def assign(*, notice_ids: list[int], reviewer_id: int | None, by: str, now: datetime) -> int:
+def assign(*, notice_ids: list[int], reviewer_id: int | None, actor: Actor, now: datetime) -> int:
     """Assign (or, with None, unassign) open notices; decided ones are left as they are."""
     reviewer = get_user_model().objects.get(pk=reviewer_id) if reviewer_id else None
     changed = 0
@@ -39,13 +40,13 @@ def assign(*, notice_ids: list[int], reviewer_id: int | None, by: str, now: date
             previous = notice.assigned_to_id
             notice.assigned_to = reviewer
             notice.save(update_fields=["assigned_to"])
-            record(action="notice.assigned", target=notice, actor=by, at=now,
+            record(action="notice.assigned", target=notice, actor=actor, at=now,
                    data={"from": previous, "to": reviewer_id})
             changed += 1
     return changed
 
 
-def ask_for_information(*, notice_id: int, question: str, by: str, user=None, now: datetime) -> Notice:
+def ask_for_information(*, notice_id: int, question: str, actor: Actor, now: datetime) -> Notice:
     """The notice waits for the claimant; their reply (threaded by reference) brings it back.
 
     The 24-hour clock keeps running: a complete notice's promise does not pause for our question.
@@ -56,7 +57,7 @@ def ask_for_information(*, notice_id: int, question: str, by: str, user=None, no
     with transaction.atomic():
         notice = _open_notice(notice_id, "ask for information")
         Decision.objects.create(notice=notice, action=Decision.Action.NEED_INFORMATION, automated=False,
-                                decided_by=user, actor=by, decided_at=now, explanation=question,
+                                decided_by=actor.user, actor=actor.id, decided_at=now, explanation=question,
                                 decision_visibility=[], territorial_scope=[])
         answer_response_deadline(notice, now=now, how="staff asked the claimant for information")
         acknowledgment = notice.outbound.filter(purpose=OutboundMessage.Purpose.ACKNOWLEDGMENT).first()
@@ -65,11 +66,11 @@ def ask_for_information(*, notice_id: int, question: str, by: str, user=None, no
                    template="compliance/mail/request_information.txt",
                    context={"notice": notice, "question": question},
                    in_reply_to=acknowledgment.message_id if acknowledgment else "")
-        move_notice(notice, Status.AWAITING_INFORMATION, by=by, now=now, action="notice.information_requested")
+        move_notice(notice, Status.AWAITING_INFORMATION, actor=actor, now=now, action="notice.information_requested")
     return notice
 
 
-def mark_duplicate(*, notice_id: int, original_id: int, by: str, now: datetime) -> Notice:
+def mark_duplicate(*, notice_id: int, original_id: int, actor: Actor, now: datetime) -> Notice:
     """A notice that repeats another is closed and points at it; the original carries the work."""
     if notice_id == original_id:
         raise IllegalTransition("a notice cannot duplicate itself")
@@ -87,6 +88,7 @@ def mark_duplicate(*, notice_id: int, original_id: int, by: str, now: datetime) 
         notice.duplicate_of = original
         cancelled = SlaDeadline.objects.filter(notice=notice, state__in=SlaDeadline.OPEN_STATES).update(
             state=SlaDeadline.State.CANCELLED, done_at=now, outcome=f"duplicate of {original.reference}")
-        move_notice(notice, Status.CLOSED, by=by, now=now, action="notice.marked_duplicate", fields=["duplicate_of"],
+        move_notice(notice, Status.CLOSED, actor=actor, now=now, action="notice.marked_duplicate",
+                    fields=["duplicate_of"],
                     data={"of": original.reference, "deadlines_cancelled": cancelled})
     return notice

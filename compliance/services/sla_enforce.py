@@ -14,6 +14,7 @@ from django.db import transaction
 
 from compliance import roles
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, SlaBreach, SlaDeadline
+from compliance.actors import SLA_DEADLINE
 from compliance.selectors import automated_withdrawals_this_sweep
 from compliance.services.alerts import mail_staff
 from compliance.services.audit import record
@@ -26,7 +27,7 @@ from compliance.services.withdrawal import withdraw_article_unless_withdrawn
 
 log = logging.getLogger(__name__)
 Kind, State = SlaDeadline.Kind, SlaDeadline.State
-ACTOR = "system:sla"
+ACTOR = SLA_DEADLINE
 
 
 def enforce(*, deadline_id: int, now: datetime) -> str:
@@ -132,7 +133,7 @@ def _restore_window_ended(notice: Notice, deadline: SlaDeadline, now: datetime) 
                                        f"of {counter.reference} ended without a court action being reported "
                                        "(17 U.S.C. 512(g)(2)(C))."),
                           legal_ground="17 U.S.C. 512(g)", redress=REDRESS)
-        restore_contested(counter_notice_id=counter.pk, reasons=reasons, by=ACTOR, now=now, automated=True)
+        restore_contested(counter_notice_id=counter.pk, reasons=reasons, actor=ACTOR, now=now, automated=True)
         return f"restored by the timer after {counter.reference}"
     _escalate(notice, deadline, now, urgent=True)
     return f"restore window of {counter.reference} ended: back to staff to restore or uphold"
@@ -196,11 +197,11 @@ def _at_due(notice: Notice, matches: list[NoticeItemMatch], deadline: SlaDeadlin
 
 def _withdraw(notice: Notice, match: NoticeItemMatch, now: datetime) -> int:
     article, acted = withdraw_article_unless_withdrawn(
-        article_id=match.article_id, by=ACTOR, reason=f"fail-safe at the deadline of {notice.reference}",
+        article_id=match.article_id, actor=ACTOR, reason=f"fail-safe at the deadline of {notice.reference}",
         reference=notice.reference)
     decision = Decision.objects.create(
         notice=notice, item=match.item, match=match, action=Decision.Action.WITHDRAW, automated=True,
-        actor=ACTOR, decided_at=now, pending_review=True, **fail_safe_withdrawal(notice, match))
+        actor=ACTOR.id, decided_at=now, pending_review=True, **fail_safe_withdrawal(notice, match))
     match.state, match.decided_at = NoticeItemMatch.State.ACTIONED, now
     match.save(update_fields=["state", "decided_at"])
     record(action="decision.automated_withdrawal", target=decision, actor=ACTOR, at=now,

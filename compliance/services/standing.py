@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from articles.models import Article
+from compliance.actors import Actor
 from compliance.errors import IllegalTransition, NotFound
 from compliance.models import (Decision, Notice, OutboundMessage, SenderRestriction, SourceStanding,
                                TrustedFlagger)
@@ -18,7 +19,6 @@ from compliance.services.audit import record
 from compliance.services.outbox import queue_mail
 
 Kind = SenderRestriction.Kind
-UPHELD = (Decision.Action.WITHDRAW, Decision.Action.REMOVE_ASSET)
 
 
 # --- trusted flaggers -------------------------------------------------------------------------
@@ -41,7 +41,7 @@ def trusted_flagger_for(*, sender=None, proven_domain: str = "") -> TrustedFlagg
     return None
 
 
-def apply_trusted_flagger(notice: Notice, *, proven_domain: str = "", by: str, now: datetime) -> bool:
+def apply_trusted_flagger(notice: Notice, *, proven_domain: str = "", actor: Actor, now: datetime) -> bool:
     """Call inside the transaction that proved the sender's identity, with the notice locked."""
     flagger = trusted_flagger_for(sender=notice.sender, proven_domain=proven_domain)
     if flagger is None or notice.trusted:
@@ -49,20 +49,20 @@ def apply_trusted_flagger(notice: Notice, *, proven_domain: str = "", by: str, n
     previous = notice.verification
     notice.trusted, notice.verification = True, Notice.Verification.TRUSTED_FLAGGER
     notice.save(update_fields=["trusted", "verification"])
-    record(action="notice.trusted_flagger", target=notice, actor=by, at=now,
+    record(action="notice.trusted_flagger", target=notice, actor=actor, at=now,
            data={"flagger": flagger.pk, "from": previous, "to": notice.verification})
     return True
 
 
-def save_trusted_flagger(flagger: TrustedFlagger, *, by: str, now: datetime) -> TrustedFlagger:
+def save_trusted_flagger(flagger: TrustedFlagger, *, actor: Actor, now: datetime) -> TrustedFlagger:
     if not flagger.email_domain.strip() and flagger.sender_id is None:
         raise IllegalTransition("a trusted flagger needs a mail domain or an API account to be recognised by")
     with transaction.atomic():
         created = flagger.pk is None
         flagger.email_domain = flagger.email_domain.strip().lower()
-        flagger.marked_by = flagger.marked_by or by
+        flagger.marked_by = flagger.marked_by or actor.id
         flagger.save()
-        record(action="trusted_flagger.marked" if created else "trusted_flagger.changed", target=flagger, actor=by,
+        record(action="trusted_flagger.marked" if created else "trusted_flagger.changed", target=flagger, actor=actor,
                at=now, data={"domain": flagger.email_domain, "sender": flagger.sender_id, "active": flagger.active,
                              "designated_by": flagger.designated_by})
     return flagger
@@ -86,7 +86,7 @@ def restrictions_of(notice: Notice) -> list[SenderRestriction]:
     return list(SenderRestriction.objects.filter(email_digest=notice.claimant_email_digest).order_by("-starts_at"))
 
 
-def _restrict(notice_id: int, kind: str, *, reason: str, by: str, now: datetime,
+def _restrict(notice_id: int, kind: str, *, reason: str, actor: Actor, now: datetime,
               days: int | None = None) -> SenderRestriction:
     if not reason.strip():
         raise IllegalTransition("say why: the sender is told the reason")
@@ -107,29 +107,29 @@ def _restrict(notice_id: int, kind: str, *, reason: str, by: str, now: datetime,
         restriction = SenderRestriction.objects.create(
             kind=kind, email_digest=notice.claimant_email_digest, sender=notice.sender, notice=notice, reason=reason,
             unfounded_notices=count, starts_at=now, ends_at=now + timedelta(days=days) if days else None,
-            decided_by=by)
+            decided_by=actor.id)
         queue_mail(notice=notice, purpose=OutboundMessage.Purpose.RESTRICTION, to=notice.claimant_email,
                    subject=f"[{notice.reference}] {'Warning' if kind == Kind.WARNING else 'Suspension'} about your "
                            "removal requests",
                    template="compliance/mail/sender_restriction.txt",
                    context={"notice": notice, "restriction": restriction})
-        record(action=f"sender.{kind}", target=restriction, actor=by, at=now, data={
+        record(action=f"sender.{kind}", target=restriction, actor=actor, at=now, data={
             "notice": notice.reference, "email_sha256": notice.claimant_email_digest, "unfounded": count,
             "ends_at": restriction.ends_at})
     return restriction
 
 
-def warn_sender(*, notice_id: int, reason: str, by: str, now: datetime) -> SenderRestriction:
-    return _restrict(notice_id, Kind.WARNING, reason=reason, by=by, now=now)
+def warn_sender(*, notice_id: int, reason: str, actor: Actor, now: datetime) -> SenderRestriction:
+    return _restrict(notice_id, Kind.WARNING, reason=reason, actor=actor, now=now)
 
 
-def suspend_sender(*, notice_id: int, days: int, reason: str, by: str, now: datetime) -> SenderRestriction:
+def suspend_sender(*, notice_id: int, days: int, reason: str, actor: Actor, now: datetime) -> SenderRestriction:
     if not 1 <= days <= settings.SENDER_MAX_SUSPENSION_DAYS:
         raise IllegalTransition(f"a suspension lasts 1 to {settings.SENDER_MAX_SUSPENSION_DAYS} days")
-    return _restrict(notice_id, Kind.SUSPENSION, reason=reason, by=by, now=now, days=days)
+    return _restrict(notice_id, Kind.SUSPENSION, reason=reason, actor=actor, now=now, days=days)
 
 
-def lift_restriction(*, restriction_id: int, by: str, now: datetime) -> SenderRestriction:
+def lift_restriction(*, restriction_id: int, actor: Actor, now: datetime) -> SenderRestriction:
     with transaction.atomic():
         restriction = SenderRestriction.objects.select_for_update().filter(pk=restriction_id).first()
         if restriction is None:
@@ -138,13 +138,13 @@ def lift_restriction(*, restriction_id: int, by: str, now: datetime) -> SenderRe
             raise IllegalTransition("already lifted")
         restriction.lifted_at = now
         restriction.save(update_fields=["lifted_at"])
-        record(action=f"sender.{restriction.kind}_lifted", target=restriction, actor=by, at=now)
+        record(action=f"sender.{restriction.kind}_lifted", target=restriction, actor=actor, at=now)
     return restriction
 
 
 # --- repeat infringers -----------------------------------------------------------------------
 
-def note_upheld_withdrawals(article_ids: list[int], *, by: str, now: datetime) -> list[SourceStanding]:
+def note_upheld_withdrawals(article_ids: list[int], *, actor: Actor, now: datetime) -> list[SourceStanding]:
     """After staff withdrew content: recount each affected source's upheld notices, flag at the threshold."""
     source_ids = set(Article.objects.filter(pk__in=article_ids, source__isnull=False).values_list("source_id", flat=True))
     flagged = []
@@ -153,7 +153,7 @@ def note_upheld_withdrawals(article_ids: list[int], *, by: str, now: datetime) -
         since = now - timedelta(days=settings.REPEAT_INFRINGER_WINDOW_DAYS)
         if standing.cleared_at and standing.cleared_at > since:
             since = standing.cleared_at  # a lead's clearing starts the count afresh
-        upheld = (Decision.objects.filter(action__in=UPHELD, automated=False, decided_at__gte=since)
+        upheld = (Decision.objects.filter(action__in=Decision.TAKES_DOWN, automated=False, decided_at__gte=since)
                   .filter(Q(match__article__source_id=source_id) | Q(match__asset__article__source_id=source_id))
                   .values("notice").distinct().count())
         newly = upheld >= settings.REPEAT_INFRINGER_THRESHOLD and not standing.repeat_infringer
@@ -163,19 +163,19 @@ def note_upheld_withdrawals(article_ids: list[int], *, by: str, now: datetime) -
             flagged.append(standing)
         standing.save()
         if newly:
-            record(action="source.repeat_infringer", target=standing, actor=by, at=now,
+            record(action="source.repeat_infringer", target=standing, actor=actor, at=now,
                    data={"source": source_id, "upheld_notices": upheld})
     return flagged
 
 
-def clear_repeat_infringer(*, source_id: int, by: str, now: datetime) -> SourceStanding:
+def clear_repeat_infringer(*, source_id: int, actor: Actor, now: datetime) -> SourceStanding:
     with transaction.atomic():
         standing = SourceStanding.objects.select_for_update().filter(source_id=source_id).first()
         if standing is None or not standing.repeat_infringer:
             raise IllegalTransition("this source is not flagged as a repeat infringer")
-        standing.repeat_infringer, standing.cleared_at, standing.cleared_by = False, now, by
+        standing.repeat_infringer, standing.cleared_at, standing.cleared_by = False, now, actor.id
         standing.save(update_fields=["repeat_infringer", "cleared_at", "cleared_by"])
-        record(action="source.repeat_infringer_cleared", target=standing, actor=by, at=now,
+        record(action="source.repeat_infringer_cleared", target=standing, actor=actor, at=now,
                data={"source": source_id, "upheld_notices": standing.upheld_notices})
     return standing
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from compliance.parsing.submission import ValidItem
+from compliance.actors import Actor
 from compliance.models import Notice, NoticeItem
 from compliance.services.deadlines import schedule_deadlines, schedule_response_deadline
 from compliance.services.lifecycle import move_notice
@@ -18,7 +19,7 @@ OPEN_STATUSES = (Notice.Status.RECEIVED, Notice.Status.AWAITING_CONFIRMATION,
 
 
 def supplement_notice(*, notice_id: int, items: list[ValidItem], good_faith: bool, accuracy: bool,
-                      signature: str, by: str, now: datetime) -> Notice:
+                      signature: str, actor: Actor, now: datetime) -> Notice:
     """Adds what is new; when the last missing element arrives, the 24-hour clock starts now."""
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice_id)
@@ -49,7 +50,7 @@ def supplement_notice(*, notice_id: int, items: list[ValidItem], good_faith: boo
             to = Notice.Status.IN_REVIEW
         if not fresh and previous == (to, notice.missing_elements):
             return notice
-        move_notice(notice, to, by=by, now=now, action="notice.supplemented",
+        move_notice(notice, to, actor=actor, now=now, action="notice.supplemented",
                     fields=["good_faith_statement", "accuracy_statement", "signature", "missing_elements",
                             "clock_started_at", "due_at"],
                     data={"items_added": len(fresh), "matches_added": matched, "missing": notice.missing_elements,

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from articles.fingerprints import paragraph_overlap
 from articles.models import Article, HeldArticle, StayDownMatch
+from compliance.actors import Actor
 from compliance.staydown import resolution
 
 # Deciding what stay-down held is deciding on withdrawn content coming back: the notice reviewers' right.
@@ -38,7 +39,7 @@ class ReviewedQueue(Protocol):
     def open_decisions(self, obj) -> list[str]:
         """The decisions still open for this row (none once it is decided)."""
 
-    def decide(self, obj, decision: str, *, by: str, reason: str) -> None:
+    def decide(self, obj, decision: str, *, actor: Actor, reason: str) -> None:
         """Take the decision through resolution.py; what it refuses (resolution.Refused) is shown to the reviewer."""
 
     # ModelAdmin's, used by the review page.
@@ -73,7 +74,7 @@ class StayDownReview:
                 messages.error(request, "That decision is not open for this item.")
                 return redirect(request.path)
             try:
-                self.decide(obj, decision, by=f"user:{request.user.pk}", reason=reason)
+                self.decide(obj, decision, actor=resolution.reviewer(request.user), reason=reason)
             except resolution.Refused as exc:
                 messages.error(request, str(exc))
                 return redirect(request.path)
@@ -111,9 +112,9 @@ class HeldArticleAdmin(StayDownReview, admin.ModelAdmin):
                  .select_related("withdrawn_article").first())
         return obj, match.withdrawn_article if match else obj.held_match, match
 
-    def decide(self, obj, decision: str, *, by: str, reason: str) -> None:
+    def decide(self, obj, decision: str, *, actor: Actor, reason: str) -> None:
         action = resolution.release_held if decision == "release" else resolution.withdraw_held
-        action(article_id=obj.pk, by=by, reason=reason)
+        action(article_id=obj.pk, actor=actor, reason=reason)
 
 
 @admin.register(StayDownMatch)
@@ -139,11 +140,11 @@ class StayDownMatchAdmin(StayDownReview, admin.ModelAdmin):
     def review_target(self, obj) -> ReviewTarget:
         return obj.article, obj.withdrawn_article, obj
 
-    def decide(self, obj, decision: str, *, by: str, reason: str) -> None:
+    def decide(self, obj, decision: str, *, actor: Actor, reason: str) -> None:
         if obj.outcome == StayDownMatch.Outcome.HELD:
             action = resolution.release_held if decision == "release" else resolution.withdraw_held
-            action(article_id=obj.article_id, by=by, reason=reason)
+            action(article_id=obj.article_id, actor=actor, reason=reason)
         elif decision == "dismiss":
-            resolution.dismiss_suggestion(match_id=obj.pk, by=by, reason=reason)
+            resolution.dismiss_suggestion(match_id=obj.pk, actor=actor, reason=reason)
         else:
-            resolution.withdraw_suggested(match_id=obj.pk, by=by, reason=reason)
+            resolution.withdraw_suggested(match_id=obj.pk, actor=actor, reason=reason)

@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from articles.models import Article, Asset, Source
 from articles.publishing import GateRequest, GateVerdict, PublishGate
+from compliance.actors import STAY_DOWN
 from compliance.models import SourceStanding
 from compliance.services.audit import record
 from compliance.staydown.candidates import WITHDRAWN, any_of
@@ -126,7 +127,7 @@ def held(outcomes: list[tuple[int, GateVerdict]]) -> None:
         raise RuntimeError("held articles are audited in the transaction that stores them")
     articles = Article.objects.only("id", "content_sha256").in_bulk([article_id for article_id, _ in outcomes])
     for article_id, verdict in outcomes:
-        record(action="article.held", target=articles[article_id], actor="system:stay-down",
+        record(action="article.held", target=articles[article_id], actor=STAY_DOWN,
                data={"to": Article.Status.HELD, "reason": verdict.reason,
                      "how": verdict.evidence.get("how", ""), "matched_article_id": verdict.matched_article_id,
                      "content_sha256": articles[article_id].content_sha256})

@@ -10,17 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ProvenanceEvent
+from compliance.actors import STAY_DOWN
 from compliance.services.audit import record
 from compliance.services.webhooks import queue_event
-
-PUBLIC = (Article.Status.PUBLISHED, Article.Status.RESTORED)
 
 
 def hold_for_withdrawn_photos(*, article: Article, matches: list[tuple[int, object]], actor: str) -> bool:
     """matches: (our asset id, imagerights PhotoMatch). True when the article was held now."""
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
-        if article.status not in PUBLIC:
+        if not article.is_public:
             return False
         asset_id, match = matches[0]
         now, previous = timezone.now(), article.status
@@ -34,7 +33,7 @@ def hold_for_withdrawn_photos(*, article: Article, matches: list[tuple[int, obje
         # It was public a moment: caches and the CMS take it down like a withdrawal.
         queue_event("article.withdrawn", {"article_id": article.pk, "status": article.status, "reason": reason},
                     now=now)
-        record(action="article.held", target=article, actor="system:stay-down", at=now,
+        record(action="article.held", target=article, actor=STAY_DOWN, at=now,
                data={"from": previous, "to": article.status, "reason": reason, "how": "image_hash",
                      "matched_article_id": match.article_id, "content_sha256": article.content_sha256})
     return True

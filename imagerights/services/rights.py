@@ -13,14 +13,12 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Asset, Creator, ProvenanceEvent
+from articles.models import Asset, ProvenanceEvent
 from articles.services.parties import creator_named, rights_holder_named
 from imagerights.models import RightsConflict, RightsReading
 
 Witness, State = RightsReading.Witness, RightsReading.State
 _CORPORATE = {"inc", "ltd", "llc", "gmbh", "corp", "co", "plc", "ag", "sa", "the", "images", "image"}
-_ROLE_BY_KIND = {Asset.Kind.PHOTO: Creator.Role.PHOTOGRAPHER, Asset.Kind.MAP: Creator.Role.CARTOGRAPHER,
-                 Asset.Kind.VIDEO: Creator.Role.VIDEOGRAPHER, Asset.Kind.EMBED: Creator.Role.AUTHOR}
 
 
 def same_party(a: str, b: str) -> bool:
@@ -77,7 +75,7 @@ def apply_value(asset: Asset, *, field: str, value: str, witness: str, actor: st
     if field == RightsConflict.Field.RIGHTS_HOLDER:
         asset.rights_holder = rights_holder_named(value)
     else:
-        asset.creator = creator_named(value, _ROLE_BY_KIND.get(asset.kind, Creator.Role.PHOTOGRAPHER),
+        asset.creator = creator_named(value, asset.creator_role,
                                       asset.rights_holder)
     fields = [field]
     if witness == Witness.IPTC_XMP:

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from articles.models import Article
+from compliance.actors import Actor
 from compliance.services.withdrawal import withdraw_article
 from tests.factories import ArticleFactory, RightsHolderFactory, SourceFactory
 
@@ -57,7 +58,7 @@ def test_filters_by_source_status_and_rights_holder(staff_client):
     source, holder = SourceFactory(), RightsHolderFactory()
     mine = ArticleFactory(source=source, rights_holder=holder)
     withdrawn = ArticleFactory(source=source)
-    withdraw_article(article_id=withdrawn.pk, by="user:1", reason="notice")
+    withdraw_article(article_id=withdrawn.pk, actor=Actor.parse("user:1"), reason="notice")
     other = ArticleFactory()
 
     assert _ids(staff_client.get("/api/v1/articles/", {"source": source.pk})) == {mine.pk, withdrawn.pk}

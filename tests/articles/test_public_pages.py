@@ -5,6 +5,7 @@ import pytest
 
 from articles.models import Article
 from articles.ingestion.page import ingest_page
+from compliance.actors import Actor
 from compliance.services.withdrawal import withdraw_article, withdraw_asset
 from tests.factories import ArticleFactory, AssetFactory, RightsHolderFactory
 
@@ -60,7 +61,7 @@ def test_markup_in_titles_cannot_escape_the_page_or_the_jsonld(client):
 def test_withdrawn_article_answers_451_with_blocked_by_link(client, settings):
     settings.SITE_URL = "https://news.example"
     article = ArticleFactory()
-    withdraw_article(article_id=article.pk, by="user:1", reason="copyright notice", reference="TD-2026-7F3KQ9")
+    withdraw_article(article_id=article.pk, actor=Actor.parse("user:1"), reason="copyright notice", reference="TD-2026-7F3KQ9")
 
     response = client.get(article.get_absolute_url())
 
@@ -74,7 +75,7 @@ def test_withdrawn_article_answers_451_with_blocked_by_link(client, settings):
 
 def test_withdrawn_asset_is_replaced_while_the_article_stays_up(client):
     asset = AssetFactory(original_url="https://cdn.example/img/tank.jpg")
-    withdraw_asset(asset_id=asset.pk, by="user:1", reason="agency notice", reference="TD-2026-AAAAAA")
+    withdraw_asset(asset_id=asset.pk, actor=Actor.parse("user:1"), reason="agency notice", reference="TD-2026-AAAAAA")
 
     response = client.get(asset.article.get_absolute_url())
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from articles.models import Article
+from compliance.actors import Actor
 from compliance.demo import seed_demo
 from compliance.models import CounterNotice, Decision, Notice, SlaPolicy
 from compliance.services.decisions import Reasons, reject_items
@@ -76,7 +77,7 @@ def test_a_claimant_files_confirms_follows_the_decision_and_complains(live_serve
     expect(page.get_by_test_id("stage")).to_contain_text("left")
     _shot(page, "claimant-journey", "04-in-review", name)
 
-    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], by="user:1", now=timezone.now(),
+    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], actor=Actor.parse("user:1"), now=timezone.now(),
                  reasons=Reasons(explanation="The report is the outlet's own, licensed to us.",
                                  legal_ground="Licence agreement of 2024"))
     page.goto(_mailed_link(live_server, "status"))  # the decision mail's link to the same private page

@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.ingestion.page import ingest_page
+from compliance.actors import Actor
 from compliance.services.withdrawal import withdraw_article
 from tests.factories import ArticleFactory
 
@@ -29,7 +30,7 @@ def test_reader_finds_the_article_its_credits_and_the_removal_link(live_server, 
 
 def test_withdrawn_article_shows_the_451_page(live_server, page):
     article = ArticleFactory(title="A report that was withdrawn")
-    withdraw_article(article_id=article.pk, by="user:1", reason="notice", reference="TD-2026-7F3KQ9")
+    withdraw_article(article_id=article.pk, actor=Actor.parse("user:1"), reason="notice", reference="TD-2026-7F3KQ9")
 
     response = page.goto(f"{live_server.url}{article.get_absolute_url()}")
 

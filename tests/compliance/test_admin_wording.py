@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from compliance import roles
+from compliance.actors import Actor
 from compliance.services.counter_notices import receive_claimant_complaint
 from compliance.services.decisions import Reasons, reject_items
 from compliance.services.intake import receive_notice
@@ -48,7 +49,7 @@ def test_the_queue_finds_a_notice_by_the_tail_of_its_reference_and_says_who_asks
 
 def test_decisions_name_the_person_and_the_menu_spells_sla_breaches(client, reviewer):
     notice = _notice()
-    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], by=f"user:{reviewer.pk}",
+    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], actor=Actor.staff(reviewer),
                  now=timezone.now(), reasons=Reasons(explanation="Licensed."))
 
     html = client.get(reverse("admin:compliance_notice_change", args=[notice.pk])).content.decode()
@@ -59,7 +60,7 @@ def test_decisions_name_the_person_and_the_menu_spells_sla_breaches(client, revi
 
 def test_the_uphold_form_is_laid_out_and_offers_no_rejections_only_field(client, reviewer):
     notice = _notice()
-    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], by="user:1", now=timezone.now(),
+    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], actor=Actor.parse("user:1"), now=timezone.now(),
                  reasons=Reasons(explanation="Licensed."))
     complaint = receive_claimant_complaint(notice_id=notice.pk, explanation="Ours.", now=timezone.now())
 

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from compliance.actors import Actor
 from compliance.models import AuditEntry
 from compliance.services.audit import record, verify_chain
 from tests.conftest import postgres_only
@@ -26,7 +27,7 @@ def test_concurrent_appends_make_one_gapless_chain():
             start.wait()
             for n in range(APPENDS_EACH):
                 with transaction.atomic():
-                    record(action="test.concurrent", target=article, actor=f"worker:{number}", data={"n": n})
+                    record(action="test.concurrent", target=article, actor=Actor.parse(f"worker:{number}"), data={"n": n})
         except BaseException as exc:  # reported below, in the test's thread
             failures.append(exc)
         finally:

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from compliance.actors import Actor
 from compliance.services.audit import chain_hash, record
 from tests.factories import ArticleFactory
 
@@ -18,7 +19,7 @@ def _entries(n: int) -> None:
     article = ArticleFactory()
     for i in range(n):
         with transaction.atomic():
-            record(action=f"test.step{i}", target=article, actor="user:1", data={"i": i})
+            record(action=f"test.step{i}", target=article, actor=Actor.parse("user:1"), data={"i": i})
 
 
 def _export(tmp_path, name: str) -> list[str]:

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from compliance.actors import Actor
 from compliance.models import AuditChainHead, AuditEntry, AuditVerification
 from compliance.services.audit import canonical_json, chain_hash, record, verify_chain
 from tests.conftest import postgres_only
@@ -18,7 +19,7 @@ def _append(count: int) -> list[AuditEntry]:
     entries = []
     for n in range(count):
         with transaction.atomic():
-            entries.append(record(action="test.event", target=article, actor="user:1", data={"n": n}))
+            entries.append(record(action="test.event", target=article, actor=Actor.parse("user:1"), data={"n": n}))
     return entries
 
 
@@ -133,7 +134,7 @@ def test_record_outside_a_transaction_is_refused():
     article = ArticleFactory()
 
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        record(action="x", target=article, actor="user:1")
+        record(action="x", target=article, actor=Actor.parse("user:1"))
 
 
 def test_head_tracks_the_last_entry():

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 
 import pytest
 
+from compliance.actors import Actor
 from compliance.models import Notice, OutboundMessage, SlaBreach, SlaDeadline, SlaPolicy
 from compliance.services.counter_notices import receive_claimant_complaint, reopen_rejected
 from compliance.services.decisions import Reasons, reject_items, withdraw_items
@@ -30,7 +31,7 @@ def _enforce_all(at: datetime) -> list[str]:
 def _rejected_then_complained(at: datetime) -> Notice:
     ArticleFactory(primary=PRIMARY)
     notice = receive_notice(channel="web", submission=submission(PRIMARY), received_at=T0).notice
-    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=NO, by="user:1",
+    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=NO, actor=Actor.parse("user:1"),
                  now=T0 + timedelta(hours=2))
     receive_claimant_complaint(notice_id=notice.pk, explanation="It is ours.", now=at)
     return notice
@@ -58,12 +59,12 @@ def test_a_complaint_that_reopens_items_holds_until_they_are_decided_again():
     notice = _rejected_then_complained(at)
     complaint = notice.counter_notices.get()
 
-    reopen_rejected(counter_notice_id=complaint.pk, by="user:2", now=at + timedelta(hours=3))
+    reopen_rejected(counter_notice_id=complaint.pk, actor=Actor.parse("user:2"), now=at + timedelta(hours=3))
     deadline = SlaDeadline.objects.get(notice=notice, kind=SlaDeadline.Kind.COMPLAINT)
     assert deadline.state == SlaDeadline.State.PENDING  # the reopened item is undecided
     assert deadline.due_at == at + timedelta(hours=168)  # no policy row: the default
 
-    withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], by="user:2",
+    withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], actor=Actor.parse("user:2"),
                    now=at + timedelta(hours=5), reasons=Reasons(explanation="The claimant showed the original."))
 
     deadline.refresh_from_db()

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from compliance import roles
+from compliance.actors import Actor
 from compliance.models import Notice, SlaBreach, SlaDeadline
 from compliance.reports.compliance_report import build_report
 from compliance.reports.period import parse_period
@@ -36,10 +37,10 @@ def november():
     first_article = ArticleFactory(primary="https://outlet.example/a.html")
     ArticleFactory(primary="https://outlet.example/b.html")
     first = _notice("https://outlet.example/a.html", "a@rights.example", T0)
-    withdraw_items(notice_id=first.pk, item_ids=[first.items.get().pk], reasons=REASONS, by="user:1",
+    withdraw_items(notice_id=first.pk, item_ids=[first.items.get().pk], reasons=REASONS, actor=Actor.parse("user:1"),
                    now=T0 + timedelta(hours=2))
     second = _notice("https://outlet.example/b.html", "b@rights.example", T0 + timedelta(days=1))
-    reject_items(notice_id=second.pk, item_ids=[second.items.get().pk], reasons=REASONS, by="user:1",
+    reject_items(notice_id=second.pk, item_ids=[second.items.get().pk], reasons=REASONS, actor=Actor.parse("user:1"),
                  now=T0 + timedelta(days=1, hours=30))
     third = _notice("https://outlet.example/c.html", "c@rights.example", T0 + timedelta(days=2))
     due = third.deadlines.get(kind="due")
@@ -49,7 +50,7 @@ def november():
     counter = receive_counter_notice(article_slug=first_article.slug, now=T0 + timedelta(days=3), data=CounterNoticeInput(
         kind="complaint", name="Olena", email="desk@outlet.example", explanation="Licensed.", signature="Olena")
     ).counter_notice
-    restore_contested(counter_notice_id=counter.pk, reasons=REASONS, by="user:2", now=T0 + timedelta(days=5))
+    restore_contested(counter_notice_id=counter.pk, reasons=REASONS, actor=Actor.parse("user:2"), now=T0 + timedelta(days=5))
     return parse_period("2026-11")
 
 
@@ -114,7 +115,7 @@ def test_auditors_and_leads_see_the_report_and_reviewers_do_not(november, client
 def test_a_breach_is_as_late_as_the_decision_that_ended_it_in_words_not_codes(november):
     third = Notice.objects.get(items__url="https://outlet.example/c.html")
     ArticleFactory(primary="https://outlet.example/c.html")
-    reject_items(notice_id=third.pk, item_ids=[third.items.get().pk], reasons=REASONS, by="user:1",
+    reject_items(notice_id=third.pk, item_ids=[third.items.get().pk], reasons=REASONS, actor=Actor.parse("user:1"),
                  now=third.due_at + timedelta(hours=2, minutes=5))
 
     report = build_report(parse_period("2026-11"), now=T0 + timedelta(days=20))

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compliance import roles
+from compliance.actors import Actor
 from compliance.business_days import add_business_days
 from compliance.errors import IllegalTransition
 from compliance.models import CounterNotice, Notice, OutboundMessage, SlaDeadline
-from compliance.outcomes import outcome_of_states
 from compliance.services.counter_notices import (CounterNoticeInput, receive_counter_notice, record_claimant_sued,
                                                  restore_contested)
 from compliance.services.decisions import Reasons, reject_items, withdraw_items
@@ -35,7 +35,7 @@ FORM = {"kind": "counter_notice", "name": "Olena Publisher", "organisation": "Ou
 def _withdrawn(now=None):
     article = ArticleFactory(primary=PRIMARY)
     notice = receive_notice(channel="web", submission=submission(PRIMARY)).notice
-    withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=REASONS, by="user:1",
+    withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=REASONS, actor=Actor.parse("user:1"),
                    now=now or timezone.now())
     return article, notice
 
@@ -159,13 +159,13 @@ def test_a_court_action_stops_the_timer(client, settings):
     article, notice = _withdrawn()
     counter = receive_counter_notice(article_slug=article.slug, data=_input(), now=timezone.now()).counter_notice
 
-    record_claimant_sued(counter_notice_id=counter.pk, by="user:2", now=timezone.now(), note="S.D.N.Y. 26-cv-1")
+    record_claimant_sued(counter_notice_id=counter.pk, actor=Actor.parse("user:2"), now=timezone.now(), note="S.D.N.Y. 26-cv-1")
     _run_deadlines(counter.restore_due_at + timedelta(seconds=1))
 
     assert client.get(article.get_absolute_url()).status_code == 451
     assert SlaDeadline.objects.get(counter_notice=counter).state == "cancelled"
     with pytest.raises(IllegalTransition, match="already settled"):
-        restore_contested(counter_notice_id=counter.pk, reasons=REASONS, by="user:2", now=timezone.now())
+        restore_contested(counter_notice_id=counter.pk, reasons=REASONS, actor=Actor.parse("user:2"), now=timezone.now())
 
 
 def test_a_lead_restores_in_the_admin_and_a_reviewer_may_only_uphold(client, django_user_model):
@@ -189,7 +189,7 @@ def test_a_lead_restores_in_the_admin_and_a_reviewer_may_only_uphold(client, dja
 
     assert client.get(article.get_absolute_url()).status_code == 200
     item = notice.items.get()
-    assert item.state == "restored" and outcome_of_states([item.state]) == "restored"
+    assert item.state == "restored" and Notice.outcome_of([item.state]) == "restored"
     notice.refresh_from_db()
     assert notice.status == Notice.Status.DECIDED
     assert OutboundMessage.objects.filter(to_address="desk@outlet.example", purpose="decision").exists()
@@ -199,7 +199,7 @@ def _rejected_notice(client):
     ArticleFactory(primary=PRIMARY)
     received = receive_notice(channel="web", submission=submission(PRIMARY))
     notice = received.notice
-    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], by="user:1", now=timezone.now(),
+    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], actor=Actor.parse("user:1"), now=timezone.now(),
                  reasons=Reasons(explanation="The report is the publisher's own work."))
     return notice, received.status_url.split("://", 1)[-1].split("/", 1)[1]
 
@@ -228,7 +228,7 @@ def test_a_claimant_complains_about_a_rejection_and_a_reviewer_reopens_it(client
 
     item = notice.items.get()
     assert item.state == "matched" and item.matches.get().state == "matched"
-    withdraw_items(notice_id=notice.pk, item_ids=[item.pk], reasons=REASONS, by="user:2", now=timezone.now())
+    withdraw_items(notice_id=notice.pk, item_ids=[item.pk], reasons=REASONS, actor=Actor.parse("user:2"), now=timezone.now())
     notice.refresh_from_db()
     assert notice.status == Notice.Status.DECIDED
     assert OutboundMessage.objects.filter(to_address=notice.claimant_email, purpose="decision").count() == 3

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from compliance.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import AuditEntry, Decision, Notice, OutboundMessage, SlaDeadline
 from compliance.services.decisions import Reasons, reject_items, withdraw_items
@@ -33,7 +34,7 @@ def test_withdrawing_an_item_withdraws_its_article_with_reasons_and_tells_both_s
     notice = _notice(PRIMARY)
 
     decisions = withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=REASONS,
-                               by="user:7", now=timezone.now())
+                               actor=Actor.parse("user:7"), now=timezone.now())
 
     assert client.get(article.get_absolute_url()).status_code == 451
     decision = decisions[0]
@@ -53,7 +54,7 @@ def test_an_asset_item_removes_only_the_asset():
     notice = _notice(asset.original_url)
 
     decisions = withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=REASONS,
-                               by="user:7", now=timezone.now())
+                               actor=Actor.parse("user:7"), now=timezone.now())
 
     asset.refresh_from_db()
     assert asset.status == "withdrawn" and asset.article.status == "published"
@@ -65,22 +66,24 @@ def test_deadlines_stay_while_some_item_is_undecided():
     notice = _notice(PRIMARY, "https://nowhere.example/x")
     first, second = notice.items.order_by("position")
 
-    withdraw_items(notice_id=notice.pk, item_ids=[first.pk], reasons=REASONS, by="user:7", now=timezone.now())
+    withdraw_items(notice_id=notice.pk, item_ids=[first.pk], reasons=REASONS, actor=Actor.parse("user:7"), now=timezone.now())
     assert set(notice.deadlines.values_list("state", flat=True)) == {"pending"}
     reject_items(notice_id=notice.pk, item_ids=[second.pk], reasons=Reasons(explanation="Not on our site."),
-                 by="user:7", now=timezone.now())
+                 actor=Actor.parse("user:7"), now=timezone.now())
 
     assert set(notice.deadlines.values_list("state", flat=True)) == {"cancelled"}
 
 
-def test_the_second_reviewer_is_told_what_was_decided():
+def test_the_second_reviewer_is_told_what_was_decided(django_user_model):
     ArticleFactory(primary=PRIMARY)
     notice = _notice(PRIMARY)
     item = notice.items.get()
-    withdraw_items(notice_id=notice.pk, item_ids=[item.pk], reasons=REASONS, by="user:7", now=timezone.now())
+    first = django_user_model.objects.create_user("rita", first_name="Rita", last_name="Reviewer")
+    withdraw_items(notice_id=notice.pk, item_ids=[item.pk], reasons=REASONS, actor=Actor.staff(first),
+                   now=timezone.now())
 
-    with pytest.raises(IllegalTransition, match="already decided by user:7"):
-        reject_items(notice_id=notice.pk, item_ids=[item.pk], reasons=Reasons(explanation="no"), by="user:8",
+    with pytest.raises(IllegalTransition, match="already decided by Rita Reviewer"):
+        reject_items(notice_id=notice.pk, item_ids=[item.pk], reasons=Reasons(explanation="no"), actor=Actor.parse("user:8"),
                      now=timezone.now())
     assert Decision.objects.count() == 1
 
@@ -90,9 +93,9 @@ def test_decisions_need_reasons_and_matches():
 
     with pytest.raises(IllegalTransition, match="statement of reasons"):
         reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=Reasons(explanation=" "),
-                     by="user:7", now=timezone.now())
+                     actor=Actor.parse("user:7"), now=timezone.now())
     with pytest.raises(IllegalTransition, match="reject it instead"):
-        withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=REASONS, by="user:7",
+        withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=REASONS, actor=Actor.parse("user:7"),
                        now=timezone.now())
 
 
@@ -125,8 +128,8 @@ def test_two_reviewers_deciding_at_once_end_in_one_decision():
     now = timezone.now()
 
     results = _race(
-        lambda: withdraw_items(notice_id=notice.pk, item_ids=[item_id], reasons=REASONS, by="user:1", now=now),
-        lambda: reject_items(notice_id=notice.pk, item_ids=[item_id], reasons=REASONS, by="user:2", now=now))
+        lambda: withdraw_items(notice_id=notice.pk, item_ids=[item_id], reasons=REASONS, actor=Actor.parse("user:1"), now=now),
+        lambda: reject_items(notice_id=notice.pk, item_ids=[item_id], reasons=REASONS, actor=Actor.parse("user:2"), now=now))
 
     assert sum(isinstance(r, IllegalTransition) for r in results) == 1
     assert Decision.objects.count() == 1
@@ -145,7 +148,7 @@ def test_decision_and_deadline_racing_end_in_one_state():
 
     results = _race(
         lambda: reject_items(notice_id=notice.pk, item_ids=[item_id], reasons=Reasons(explanation="licensed"),
-                             by="user:1", now=now),
+                             actor=Actor.parse("user:1"), now=now),
         lambda: enforce(deadline_id=due.pk, now=now))
 
     article.refresh_from_db()

@@ -6,6 +6,7 @@ from datetime import datetime, timezone as dt_timezone
 import pytest
 from django.core.management import CommandError, call_command
 
+from compliance.actors import Actor
 from compliance.exports import lumen
 from compliance.parsing.submission import ItemInput, validate_items
 from compliance.services.decisions import Reasons, reject_items, withdraw_items
@@ -25,7 +26,7 @@ def _notice(*urls, at=DAY1, **fields):
 
 
 def _decide(notice, position, how):
-    how(notice_id=notice.pk, item_ids=[notice.items.get(position=position).pk], reasons=REASONS, by="user:7",
+    how(notice_id=notice.pk, item_ids=[notice.items.get(position=position).pk], reasons=REASONS, actor=Actor.parse("user:7"),
         now=DAY1)
 
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Creator, RightsHolder
+from compliance.actors import Actor
 from compliance.exports.csv_safety import neutralise, neutralise_sql
 from compliance.exports.provenance import ExportFilter, iter_rows
 from compliance.exports.provenance_copy import copy_csv
@@ -40,11 +41,11 @@ def story():
     other = ArticleFactory(title="Something else")
     photo_notice = receive_notice(channel="web", submission=submission(PHOTO)).notice
     withdraw_items(notice_id=photo_notice.pk, item_ids=[photo_notice.items.get().pk], reasons=REASONS,
-                   by="user:7", now=timezone.now())
+                   actor=Actor.parse("user:7"), now=timezone.now())
     page_notice = receive_notice(channel="web", submission=submission(
         PRIMARY, claimant_email="rights@other.example", claimant_organisation="Other Agency")).notice
     reject_items(notice_id=page_notice.pk, item_ids=[page_notice.items.get().pk],
-                 reasons=Reasons(explanation="We hold a licence."), by="user:8", now=timezone.now())
+                 reasons=Reasons(explanation="We hold a licence."), actor=Actor.parse("user:8"), now=timezone.now())
     return {"article": article, "photo": photo, "other": other, "photo_notice": photo_notice,
             "page_notice": page_notice}
 

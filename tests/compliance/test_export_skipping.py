@@ -11,6 +11,7 @@ from datetime import datetime, timezone as dt_timezone
 import pytest
 from django.core.management import CommandError, call_command
 
+from compliance.actors import Actor
 from compliance.models import NoticeItemMatch
 from compliance.services.decisions import Reasons, withdraw_items
 from compliance.services.intake import receive_notice
@@ -35,7 +36,7 @@ def withdrawn_and_empty():
     ArticleFactory(primary="https://outlet.example/kept.html")
     good = receive_notice(channel="web", received_at=DAY1, submission=submission("https://outlet.example/kept.html")).notice
     withdraw_items(notice_id=good.pk, item_ids=list(good.items.values_list("pk", flat=True)),
-                   reasons=Reasons(explanation="Ours to remove."), by="user:1", now=DAY1)
+                   reasons=Reasons(explanation="Ours to remove."), actor=Actor.parse("user:1"), now=DAY1)
     empty = receive_notice(channel="email", received_at=DAY1,
                            submission=submission(claimant_email="nourls@claimant.example")).notice
     return good, empty
@@ -66,7 +67,7 @@ def test_statements_skip_one_the_database_would_refuse_and_keep_the_others(tmp_p
         notice = receive_notice(channel="web", received_at=DAY1, submission=submission(
             f"https://outlet.example/{n}.html", claimant_email=f"c{n}@claimant.example")).notice
         [decision] = withdraw_items(notice_id=notice.pk, item_ids=list(notice.items.values_list("pk", flat=True)),
-                                    reasons=Reasons(explanation="Ours to remove."), by="user:1", now=DAY1)
+                                    reasons=Reasons(explanation="Ours to remove."), actor=Actor.parse("user:1"), now=DAY1)
     NoticeItemMatch.objects.filter(pk=decision.match_id).update(puid="imported id with spaces")  # odd record
 
     calls, stdout, stderr = _run("export_statements", tmp_path)

@@ -6,6 +6,7 @@ from datetime import datetime, timezone as dt_timezone
 import pytest
 from django.core.management import CommandError, call_command
 
+from compliance.actors import Actor
 from compliance.exports.statement_rules import call_problems, problems
 from compliance.models import Decision, NoticeItemMatch
 from compliance.services.decisions import Reasons, reject_items, withdraw_items
@@ -28,7 +29,7 @@ def _notice(*urls, at=DAY1, **fields) -> Notice:
 
 def _decide_all(notice: Notice, now: datetime, how=withdraw_items) -> None:
     how(notice_id=notice.pk, item_ids=list(notice.items.values_list("pk", flat=True)), reasons=REASONS,
-        by="user:7", now=now)
+        actor=Actor.parse("user:7"), now=now)
 
 
 def _export(tmp_path, *args) -> list[dict]:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from compliance.actors import Actor
 from compliance.business_days import add_business_days
 from compliance.models import (AuditEntry, CounterNotice, Decision, InboundMessage, Notice, NoticeItem, OutboundMessage,
                                SlaDeadline)
@@ -35,7 +36,7 @@ def withdrawn_notice(*articles, reference: str = "", **fields) -> Notice:
     notice = receive_notice(channel="web", received_at=T0,
                             submission=submission(*[a.primary_source_url for a in articles], **fields)).notice
     withdraw_items(notice_id=notice.pk, item_ids=list(notice.items.values_list("pk", flat=True)), reasons=REASONS,
-                   by="user:1", now=T0)
+                   actor=Actor.parse("user:1"), now=T0)
     if reference:
         Notice.objects.filter(pk=notice.pk).update(reference=reference)
     notice.refresh_from_db()

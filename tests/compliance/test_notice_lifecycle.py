@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
 
+from compliance.actors import Actor
 from compliance.errors import ComplianceError, ForbiddenMove, IllegalTransition
 from compliance.models import AuditEntry, CounterNotice, Notice, NoticeItem
 from compliance.services.confirmation import confirm_email
@@ -55,23 +56,23 @@ class Walk:
 
     def supplement(self):
         supplement_notice(notice_id=self.notice.pk, items=[], good_faith=True, accuracy=True,
-                          signature="Marta Hnatiuk", by="claimant:email", now=self.now)
+                          signature="Marta Hnatiuk", actor=Actor.parse("claimant:email"), now=self.now)
 
     def ask(self):
-        ask_for_information(notice_id=self.notice.pk, question="Which registration covers it?", by="user:1",
+        ask_for_information(notice_id=self.notice.pk, question="Which registration covers it?", actor=Actor.parse("user:1"),
                             now=self.now)
 
     def duplicate(self):
         original = receive_notice(channel="web", received_at=self.now, submission=submission(
             PRIMARY, claimant_email=f"other{next(emails)}@example.org")).notice
-        mark_duplicate(notice_id=self.notice.pk, original_id=original.pk, by="user:1", now=self.now)
+        mark_duplicate(notice_id=self.notice.pk, original_id=original.pk, actor=Actor.parse("user:1"), now=self.now)
 
     def withdraw(self):
-        withdraw_items(notice_id=self.notice.pk, item_ids=self._undecided()[:1], reasons=REASONS, by="user:1",
+        withdraw_items(notice_id=self.notice.pk, item_ids=self._undecided()[:1], reasons=REASONS, actor=Actor.parse("user:1"),
                        now=self.now)
 
     def reject(self):
-        reject_items(notice_id=self.notice.pk, item_ids=self._undecided()[-1:], reasons=REASONS, by="user:1",
+        reject_items(notice_id=self.notice.pk, item_ids=self._undecided()[-1:], reasons=REASONS, actor=Actor.parse("user:1"),
                      now=self.now)
 
     def counter_notice(self):
@@ -86,17 +87,17 @@ class Walk:
     def restore(self):
         counter = self._open_counter(CounterNotice.Kind.COUNTER_NOTICE, CounterNotice.Kind.COMPLAINT)
         if counter:
-            restore_contested(counter_notice_id=counter.pk, reasons=REASONS, by="user:1", now=self.now)
+            restore_contested(counter_notice_id=counter.pk, reasons=REASONS, actor=Actor.parse("user:1"), now=self.now)
 
     def uphold(self):
         counter = self._open_counter(*CounterNotice.Kind.values)
         if counter:
-            uphold_contested(counter_notice_id=counter.pk, reasons=REASONS, by="user:1", now=self.now)
+            uphold_contested(counter_notice_id=counter.pk, reasons=REASONS, actor=Actor.parse("user:1"), now=self.now)
 
     def reopen(self):
         counter = self._open_counter(CounterNotice.Kind.CLAIMANT_COMPLAINT)
         if counter:
-            reopen_rejected(counter_notice_id=counter.pk, by="user:1", now=self.now)
+            reopen_rejected(counter_notice_id=counter.pk, actor=Actor.parse("user:1"), now=self.now)
 
     def deadline(self):
         self.now += timedelta(hours=25)
@@ -154,10 +155,10 @@ def test_every_status_reached_is_allowed_and_every_move_audited(db, needs_confir
 def test_a_move_the_table_forbids_raises_and_changes_nothing():
     notice = receive_notice(channel="web", received_at=START, submission=submission(PRIMARY)).notice
     with transaction.atomic():
-        move_notice(notice, Status.DECIDED, by="user:1", now=START)
+        move_notice(notice, Status.DECIDED, actor=Actor.parse("user:1"), now=START)
     with pytest.raises(IllegalTransition, match="cannot become awaiting email confirmation"):
         with transaction.atomic():
-            move_notice(notice, Status.AWAITING_CONFIRMATION, by="user:1", now=START)
+            move_notice(notice, Status.AWAITING_CONFIRMATION, actor=Actor.parse("user:1"), now=START)
     notice.refresh_from_db()
     assert notice.status == Status.DECIDED
     assert AuditEntry.objects.filter(action="notice.status_changed").count() == 1

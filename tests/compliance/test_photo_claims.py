@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, Asset
 from compliance import roles
+from compliance.actors import Actor
 from compliance.models import AuditEntry, Decision, NoticeItem, OutboundMessage
 from compliance.services.decisions import Reasons
 from compliance.services.intake import receive_notice
@@ -37,7 +38,7 @@ def test_removing_the_photo_settles_the_article_item_as_actioned(photo_claim):
     item = notice.items.get()
 
     [decision] = remove_pictures_of_matched_articles(notice_id=notice.pk, item_ids=[item.pk], asset_ids=[photo.pk],
-                                                     reasons=REASONS, by="user:1", now=timezone.now())
+                                                     reasons=REASONS, actor=Actor.parse("user:1"), now=timezone.now())
 
     item.refresh_from_db(), article.refresh_from_db(), photo.refresh_from_db()
     assert decision.action == Decision.Action.REMOVE_ASSET and decision.match.asset == photo
@@ -54,7 +55,7 @@ def test_a_picture_of_another_article_is_refused_and_nothing_changes(photo_claim
 
     with pytest.raises(Exception, match="choose a picture or medium of the article"):
         remove_pictures_of_matched_articles(notice_id=notice.pk, item_ids=[notice.items.get().pk],
-                                            asset_ids=[elsewhere.pk], reasons=REASONS, by="user:1",
+                                            asset_ids=[elsewhere.pk], reasons=REASONS, actor=Actor.parse("user:1"),
                                             now=timezone.now())
     assert notice.items.get().matches.get().asset is None and not Decision.objects.exists()
 

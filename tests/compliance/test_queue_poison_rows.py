@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from compliance import roles
+from compliance.actors import Actor
 from compliance.models import OutboundMessage, WebhookDelivery, WebhookEndpoint
 from compliance.services.outbox import MAX_ATTEMPTS, send_pending
 from compliance.services.webhooks import deliver_pending
@@ -53,7 +54,7 @@ def test_a_webhook_row_that_breaks_the_sender_is_set_aside_and_the_next_delivere
     broken = WebhookEndpoint.objects.create(name="misconfigured", url=hook.url, secret="s",
                                             events=["article.withdrawn"])
     WebhookEndpoint.objects.filter(pk=broken.pk).update(url="cms.internal/hook")  # no scheme: urllib refuses it
-    withdraw_article(article_id=ArticleFactory().pk, by="user:1", reason="notice")
+    withdraw_article(article_id=ArticleFactory().pk, actor=Actor.parse("user:1"), reason="notice")
 
     assert deliver_pending(now=timezone.now()) == 1
 

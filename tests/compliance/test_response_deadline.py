@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from compliance.actors import Actor
 from compliance.models import Notice, OutboundMessage, SlaBreach, SlaDeadline, SlaPolicy
 from compliance.services.decisions import Reasons, reject_items
 from compliance.services.mail_intake import process_inbound, store_inbound
@@ -96,10 +97,10 @@ def test_asking_or_deciding_answers_the_deadline_and_no_breach_follows(article, 
     with time_machine.travel(T0 + timedelta(hours=3), tick=False):
         if answer == "ask":
             ask_for_information(notice_id=notice.pk, question="Please sign the request with your full name.",
-                                by="user:1", now=timezone.now())
+                                actor=Actor.parse("user:1"), now=timezone.now())
         else:
             reject_items(notice_id=notice.pk, item_ids=list(notice.items.values_list("pk", flat=True)),
-                         reasons=Reasons(explanation="You do not own this report."), by="user:1", now=timezone.now())
+                         reasons=Reasons(explanation="You do not own this report."), actor=Actor.parse("user:1"), now=timezone.now())
 
     deadline = notice.deadlines.get(kind="response")
     assert deadline.state == "done" and deadline.outcome.startswith("answered") and deadline.done_at == T0 + timedelta(hours=3)

@@ -4,7 +4,6 @@ from django.core.management import call_command
 
 from articles.models import Article, Asset, ProvenanceEvent
 from compliance.models import AuditEntry, CounterNotice, Notice, SlaBreach, SlaDeadline
-from compliance.outcomes import outcome_of_states
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ def test_seed_demo_is_idempotent_and_complete(client):
 
     assert counts() == first
     assert Notice.objects.count() == 9 and SlaDeadline.objects.filter(kind="restore").count() == 2
-    outcomes = {outcome_of_states(n.items.values_list("state", flat=True)) for n in Notice.objects.all()}
+    outcomes = {Notice.outcome_of(n.items.values_list("state", flat=True)) for n in Notice.objects.all()}
     assert {"actioned", "partially_actioned", "rejected", "restored", "open"} <= outcomes
     assert CounterNotice.objects.filter(status="received").exists() and SlaBreach.objects.exists()
     seed = Article.objects.get(slug="ukrainian-army-secures-kharkiv")

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from articles.models import Article
+from compliance.actors import Actor
 from compliance.models import (AuditEntry, Decision, Notice, NoticeItemMatch, OutboundMessage, SlaBreach,
                                SlaDeadline, SlaPolicy)
 from compliance.services.deadlines import cancel_if_settled, safety_margin
@@ -265,7 +266,7 @@ def test_reply_with_the_missing_statements_starts_the_deadlines(corpus):
     notice = _notice(PRIMARY, accuracy=False)
     later = T0 + timedelta(hours=5)
 
-    supplement_notice(notice_id=notice.pk, items=[], good_faith=True, accuracy=True, signature="", by="claimant:email",
+    supplement_notice(notice_id=notice.pk, items=[], good_faith=True, accuracy=True, signature="", actor=Actor.parse("claimant:email"),
                       now=later)
 
     assert notice.deadlines.get(kind="due").due_at == later + timedelta(hours=24)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compliance import roles
+from compliance.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import Notice, OutboundMessage, SourceStanding, TrustedFlagger
 from compliance.services.confirmation import confirm_email
@@ -35,13 +36,13 @@ def _reject_unfounded(n: int) -> Notice:
     for i in range(n):
         notice = _notice(f"https://outlet.example/claimed/{i}.html")
         reject_items(notice_id=notice.pk, item_ids=list(notice.items.values_list("pk", flat=True)),
-                     reasons=UNFOUNDED, by="user:1", now=timezone.now())
+                     reasons=UNFOUNDED, actor=Actor.parse("user:1"), now=timezone.now())
     return notice
 
 
 def test_a_confirmed_trusted_flagger_goes_first_in_the_queue():
     save_trusted_flagger(TrustedFlagger(name="Rights Alliance", email_domain="rightsalliance.example",
-                                        designated_by="Coimisiún na Meán"), by="user:1", now=timezone.now())
+                                        designated_by="Coimisiún na Meán"), actor=Actor.parse("user:1"), now=timezone.now())
     notice = _notice("https://outlet.example/a.html", email="desk@rightsalliance.example", needs_confirmation=True)
     assert not notice.trusted  # an address typed into a form proves nothing yet
 
@@ -52,7 +53,7 @@ def test_a_confirmed_trusted_flagger_goes_first_in_the_queue():
 
 def test_an_api_account_marked_as_trusted_flagger_is_trusted_at_intake(django_user_model):
     account = django_user_model.objects.create_user("alliance-api")
-    save_trusted_flagger(TrustedFlagger(name="Rights Alliance", sender=account), by="user:1", now=timezone.now())
+    save_trusted_flagger(TrustedFlagger(name="Rights Alliance", sender=account), actor=Actor.parse("user:1"), now=timezone.now())
 
     notice = _notice("https://outlet.example/a.html", email="desk@elsewhere.example", sender=account)
 
@@ -62,13 +63,13 @@ def test_an_api_account_marked_as_trusted_flagger_is_trusted_at_intake(django_us
 def test_suspension_needs_a_prior_warning_and_frequent_unfounded_notices():
     last = _reject_unfounded(1)
     with pytest.raises(IllegalTransition, match="warn the sender first"):
-        suspend_sender(notice_id=last.pk, days=30, reason="Repeated bogus claims.", by="user:1", now=timezone.now())
-    warn_sender(notice_id=last.pk, reason="Your claim was manifestly unfounded.", by="user:1", now=timezone.now())
+        suspend_sender(notice_id=last.pk, days=30, reason="Repeated bogus claims.", actor=Actor.parse("user:1"), now=timezone.now())
+    warn_sender(notice_id=last.pk, reason="Your claim was manifestly unfounded.", actor=Actor.parse("user:1"), now=timezone.now())
     with pytest.raises(IllegalTransition, match="suspension needs 3"):
-        suspend_sender(notice_id=last.pk, days=30, reason="Repeated bogus claims.", by="user:1", now=timezone.now())
+        suspend_sender(notice_id=last.pk, days=30, reason="Repeated bogus claims.", actor=Actor.parse("user:1"), now=timezone.now())
 
     last = _reject_unfounded(2)
-    suspension = suspend_sender(notice_id=last.pk, days=30, reason="Repeated bogus claims.", by="user:1",
+    suspension = suspend_sender(notice_id=last.pk, days=30, reason="Repeated bogus claims.", actor=Actor.parse("user:1"),
                                 now=timezone.now())
 
     assert suspension.unfounded_notices == 3
@@ -77,8 +78,8 @@ def test_suspension_needs_a_prior_warning_and_frequent_unfounded_notices():
 
 def test_a_suspended_senders_notice_is_kept_but_not_processed_and_the_sender_is_told():
     last = _reject_unfounded(3)
-    warn_sender(notice_id=last.pk, reason="Manifestly unfounded.", by="user:1", now=timezone.now())
-    suspend_sender(notice_id=last.pk, days=30, reason="Repeated bogus claims.", by="user:1", now=timezone.now())
+    warn_sender(notice_id=last.pk, reason="Manifestly unfounded.", actor=Actor.parse("user:1"), now=timezone.now())
+    suspend_sender(notice_id=last.pk, days=30, reason="Repeated bogus claims.", actor=Actor.parse("user:1"), now=timezone.now())
 
     notice = _notice("https://outlet.example/new-claim.html")
 
@@ -96,12 +97,12 @@ def test_a_source_with_three_upheld_notices_is_a_repeat_infringer_until_a_lead_c
         ArticleFactory(primary=f"https://elsewhere.example/{i}.html", source=source)
         notice = _notice(f"https://elsewhere.example/{i}.html", email=f"owner{i}@rights.example")
         assert not is_repeat_infringer(source.pk)
-        withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=UPHELD, by="user:1",
+        withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=UPHELD, actor=Actor.parse("user:1"),
                        now=timezone.now())
 
     assert is_repeat_infringer(source.pk)
     assert SourceStanding.objects.get(source=source).upheld_notices == 3
-    clear_repeat_infringer(source_id=source.pk, by="user:2", now=timezone.now())
+    clear_repeat_infringer(source_id=source.pk, actor=Actor.parse("user:2"), now=timezone.now())
     assert not is_repeat_infringer(source.pk)
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from compliance.actors import Actor
 from compliance.services.counter_notices import CounterNoticeInput, receive_counter_notice, restore_contested
 from compliance.services.decisions import Reasons, close_withdrawn_by_claimant, reject_items, withdraw_items
 from compliance.services.intake import later_status_url, receive_notice
@@ -51,7 +52,7 @@ def test_in_review_counts_down_to_the_deadline_in_utc(client):
 
 def test_decided_shows_result_date_reasons_and_no_countdown(client):
     notice = _notice()
-    withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=WHY, by="user:1", now=timezone.now())
+    withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=WHY, actor=Actor.parse("user:1"), now=timezone.now())
 
     html = _page(client, notice)
 
@@ -62,7 +63,7 @@ def test_decided_shows_result_date_reasons_and_no_countdown(client):
 
 def test_counter_noticed_and_restored_are_told(client):
     notice = _notice()
-    withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=WHY, by="user:1",
+    withdraw_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=WHY, actor=Actor.parse("user:1"),
                    now=timezone.now() - timedelta(days=2))
     counter = receive_counter_notice(article_slug="the-story", now=timezone.now() - timedelta(days=1),
                                      data=CounterNoticeInput(kind="complaint", name="Desk", email="desk@outlet.example",
@@ -71,7 +72,7 @@ def test_counter_noticed_and_restored_are_told(client):
     assert f"The publisher objected to the removal (Complaint about a decision (DSA Art. 20) {counter.reference}" in \
         _page(client, notice)
 
-    restore_contested(counter_notice_id=counter.pk, reasons=Reasons(explanation="Licence shown."), by="user:2",
+    restore_contested(counter_notice_id=counter.pk, reasons=Reasons(explanation="Licence shown."), actor=Actor.parse("user:2"),
                       now=timezone.now())
     html = _page(client, notice)
     assert "Put back after an objection" in html and "was put back after the publisher's objection" in html
@@ -79,7 +80,7 @@ def test_counter_noticed_and_restored_are_told(client):
 
 def test_a_request_the_claimant_withdrew_is_not_called_declined(client):
     notice = _notice()
-    close_withdrawn_by_claimant(notice_id=notice.pk, item_ids=[notice.items.get().pk], by="user:1",
+    close_withdrawn_by_claimant(notice_id=notice.pk, item_ids=[notice.items.get().pk], actor=Actor.parse("user:1"),
                                 now=timezone.now(), reasons=Reasons(explanation="The claimant withdrew it by mail."))
 
     html = _page(client, notice)
@@ -89,7 +90,7 @@ def test_a_request_the_claimant_withdrew_is_not_called_declined(client):
 
 def test_a_rejection_offers_complaint_out_of_court_and_court(client):
     notice = _notice()
-    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=WHY, by="user:1", now=timezone.now())
+    reject_items(notice_id=notice.pk, item_ids=[notice.items.get().pk], reasons=WHY, actor=Actor.parse("user:1"), now=timezone.now())
 
     html = _page(client, notice)
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from articles.models import Article, StayDownMatch
 from articles.ingestion.page import ingest_page
+from compliance.actors import Actor
 from compliance.models import AuditEntry
 from compliance.roles import REVIEWER
 from compliance.services.withdrawal import withdraw_article
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def held(seed_page_bytes) -> Article:
     original = ingest_page(html=seed_page_bytes, source_url="https://outlet.example/2022/05/kharkiv.html").article
-    withdraw_article(article_id=original.pk, by="user:1", reason="copyright notice", reference="TD-2026-AAAAA1")
+    withdraw_article(article_id=original.pk, actor=Actor.parse("user:1"), reason="copyright notice", reference="TD-2026-AAAAA1")
     paragraphs = seed_paragraphs(seed_page_bytes)
     copy = ingest_page(html=page("Kharkiv secured", paragraphs[:8] + UNRELATED_KHARKIV[:1]),
                        source_url="https://mirror.example/k").article

@@ -7,6 +7,7 @@ import pytest
 
 from articles.models import Article, StayDownMatch
 from articles.ingestion.page import ingest_page
+from compliance.actors import Actor
 from compliance.models import AuditEntry
 from compliance.services.withdrawal import withdraw_article
 
@@ -43,7 +44,7 @@ def seed_paragraphs(seed_page_bytes: bytes) -> list[str]:
 def withdrawn(seed_page_bytes) -> Article:
     article = ingest_page(html=seed_page_bytes, source_url="https://outlet.example/2022/05/kharkiv.html").article
     assert article.status == Article.Status.PUBLISHED
-    return withdraw_article(article_id=article.pk, by="user:1", reason="copyright notice", reference="TD-2026-AAAAA1")
+    return withdraw_article(article_id=article.pk, actor=Actor.parse("user:1"), reason="copyright notice", reference="TD-2026-AAAAA1")
 
 
 def test_a_withdrawn_article_edited_a_little_under_another_url_is_held(withdrawn, seed_page_bytes, client):
@@ -114,7 +115,7 @@ def test_a_half_copied_article_publishes_with_a_review_suggestion(withdrawn, see
 def test_a_restored_article_no_longer_holds_its_copies(withdrawn, seed_page_bytes):
     from compliance.services.withdrawal import restore_article
 
-    restore_article(article_id=withdrawn.pk, by="user:1", reason="counter-notice upheld")
+    restore_article(article_id=withdrawn.pk, actor=Actor.parse("user:1"), reason="counter-notice upheld")
 
     html = page("Kharkiv secured", seed_paragraphs(seed_page_bytes))
     assert ingest_page(html=html, source_url="https://other.example/k").article.status == Article.Status.PUBLISHED

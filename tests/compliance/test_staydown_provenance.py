@@ -9,6 +9,7 @@ import pytest
 from articles.fingerprints import BANDS, SHORT_TEXT_KEYS, fingerprint
 from articles.models import Article, LshBand, Source, StayDownMatch
 from articles.services.importer import import_lines
+from compliance.actors import Actor
 from compliance.models import AuditEntry
 from compliance.services.intake import receive_notice
 from compliance.services.withdrawal import withdraw_article, withdraw_asset
@@ -62,7 +63,7 @@ def variant(**changes) -> dict:
 
 
 def test_a_translation_of_a_withdrawn_article_is_held_by_its_primary_source(original):
-    withdraw_article(article_id=original.pk, by="user:1", reason="notice", reference="TD-2026-AAAAA2")
+    withdraw_article(article_id=original.pk, actor=Actor.parse("user:1"), reason="notice", reference="TD-2026-AAAAA2")
 
     translated = imported(variant(**TRANSLATION, assets=[]))
 
@@ -72,7 +73,7 @@ def test_a_translation_of_a_withdrawn_article_is_held_by_its_primary_source(orig
 
 
 def test_a_translation_elsewhere_with_the_same_photo_is_held_by_the_asset(original):
-    withdraw_article(article_id=original.pk, by="user:1", reason="notice", reference="TD-2026-AAAAA2")
+    withdraw_article(article_id=original.pk, actor=Actor.parse("user:1"), reason="notice", reference="TD-2026-AAAAA2")
 
     elsewhere = imported(variant(**TRANSLATION, primary_source_url="https://mirror.example/getreide"))
 
@@ -81,7 +82,7 @@ def test_a_translation_elsewhere_with_the_same_photo_is_held_by_the_asset(origin
 
 
 def test_a_withdrawn_photo_is_caught_by_its_file_hash_under_another_url(original):
-    withdraw_asset(asset_id=original.assets.get().pk, by="user:1", reason="photo agency notice")
+    withdraw_asset(asset_id=original.assets.get().pk, actor=Actor.parse("user:1"), reason="photo agency notice")
 
     other = imported(variant(**TRANSLATION, primary_source_url="https://mirror.example/getreide",
                              assets=[{"kind": "photo", "url": "https://img.mirror.example/1.jpg", "sha256": PHOTO_HASH}]))
@@ -120,7 +121,7 @@ def test_a_notice_naming_a_primary_source_we_never_had_holds_it_when_it_arrives(
 
 
 def test_bulk_import_holds_copies_in_the_batch_and_publishes_the_rest(original):
-    withdraw_article(article_id=original.pk, by="user:1", reason="notice", reference="TD-2026-AAAAA2")
+    withdraw_article(article_id=original.pk, actor=Actor.parse("user:1"), reason="notice", reference="TD-2026-AAAAA2")
     paragraphs = ORIGINAL["body"].split("\n\n")
     edited = ORIGINAL["body"].replace("Three ships", "Three cargo ships")
     copies = [
@@ -158,7 +159,7 @@ def test_articles_stored_before_stay_down_are_fingerprinted_by_the_backfill(caps
     from tests.factories import ArticleFactory
 
     old = ArticleFactory(body=ORIGINAL["body"])
-    withdraw_article(article_id=old.pk, by="user:1", reason="notice", reference="TD-2026-AAAAA3")
+    withdraw_article(article_id=old.pk, actor=Actor.parse("user:1"), reason="notice", reference="TD-2026-AAAAA3")
     assert imported(variant(primary_source_url="https://copy.example/9", assets=[])).status == Article.Status.PUBLISHED
 
     call_command("fingerprint_articles", "--no-progress")

@@ -4,6 +4,7 @@ import pytest
 
 from articles.models import Article, StayDownMatch
 from articles.ingestion.page import ingest_page
+from compliance.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import AuditEntry
 from compliance.services.audit import verify_chain
@@ -27,11 +28,11 @@ def withdrawn(seed_page_bytes) -> Article:
     from compliance.services.withdrawal import withdraw_article
 
     article = ingest_page(html=seed_page_bytes, source_url="https://outlet.example/2022/05/kharkiv.html").article
-    return withdraw_article(article_id=article.pk, by="user:1", reason="copyright notice", reference="TD-2026-AAAAA1")
+    return withdraw_article(article_id=article.pk, actor=Actor.parse("user:1"), reason="copyright notice", reference="TD-2026-AAAAA1")
 
 
 def test_releasing_a_held_article_publishes_it_and_closes_its_match(held, client):
-    release_held(article_id=held.pk, by="user:5", reason="licensed syndication, agreement 2022-14")
+    release_held(article_id=held.pk, actor=Actor.parse("user:5"), reason="licensed syndication, agreement 2022-14")
 
     held.refresh_from_db()
     assert held.status == Article.Status.PUBLISHED and held.published_at is not None
@@ -40,11 +41,11 @@ def test_releasing_a_held_article_publishes_it_and_closes_its_match(held, client
     assert client.get(held.get_absolute_url()).status_code == 200
     assert verify_chain().ok
     with pytest.raises(IllegalTransition):
-        release_held(article_id=held.pk, by="user:5", reason="again")
+        release_held(article_id=held.pk, actor=Actor.parse("user:5"), reason="again")
 
 
 def test_withdrawing_a_held_article_takes_the_reference_of_the_one_it_copies(held, withdrawn, client):
-    withdraw_held(article_id=held.pk, by="user:5", reason="copy of withdrawn content")
+    withdraw_held(article_id=held.pk, actor=Actor.parse("user:5"), reason="copy of withdrawn content")
 
     held.refresh_from_db()
     assert held.status == Article.Status.WITHDRAWN and held.withdrawal_reference == "TD-2026-AAAAA1"
@@ -54,7 +55,7 @@ def test_withdrawing_a_held_article_takes_the_reference_of_the_one_it_copies(hel
 
 def test_a_release_needs_a_reason_and_changes_nothing_without_one(held):
     with pytest.raises(IllegalTransition):
-        release_held(article_id=held.pk, by="user:5", reason=" ")
+        release_held(article_id=held.pk, actor=Actor.parse("user:5"), reason=" ")
     held.refresh_from_db()
     assert held.status == Article.Status.HELD and not AuditEntry.objects.filter(action="article.released").exists()
 
@@ -66,14 +67,14 @@ def test_suggestions_are_dismissed_or_withdrawn(withdrawn, seed_page_bytes):
                          source_url="https://a.example/2")
     one, two = (StayDownMatch.objects.get(article=r.article, outcome="suggested") for r in (first, second))
 
-    dismiss_suggestion(match_id=one.pk, by="user:5")
-    withdraw_suggested(match_id=two.pk, by="user:5", reason="too much of the withdrawn report")
+    dismiss_suggestion(match_id=one.pk, actor=Actor.parse("user:5"))
+    withdraw_suggested(match_id=two.pk, actor=Actor.parse("user:5"), reason="too much of the withdrawn report")
 
     assert Article.objects.get(pk=first.article.pk).status == Article.Status.PUBLISHED
     assert Article.objects.get(pk=second.article.pk).status == Article.Status.WITHDRAWN
     assert AuditEntry.objects.filter(action="staydown.dismissed").count() == 1
     with pytest.raises(IllegalTransition):
-        dismiss_suggestion(match_id=two.pk, by="user:5")
+        dismiss_suggestion(match_id=two.pk, actor=Actor.parse("user:5"))
 
 
 def test_similar_articles_lists_look_alikes_of_any_status_best_first(withdrawn, held, seed_page_bytes):

@@ -6,6 +6,7 @@ import pytest
 from articles.fingerprints import fingerprint
 from articles.models import Article, StayDownMatch
 from articles.ingestion.page import ingest_page
+from compliance.actors import Actor
 from compliance.services.withdrawal import withdraw_article
 from compliance.staydown.candidates import WITHDRAWN, articles_by_key
 from tests.articles.pages import news_page
@@ -55,7 +56,7 @@ def _ingest(paragraphs: tuple[str, ...], url: str, title: str = "Island news", b
 
 def _withdrawn(paragraphs: tuple[str, ...], url: str, body: str = "") -> Article:
     article = _ingest(paragraphs, url, body=body)
-    return withdraw_article(article_id=article.pk, by="user:1", reason="copyright notice", reference="TD-2026-AAAAA2")
+    return withdraw_article(article_id=article.pk, actor=Actor.parse("user:1"), reason="copyright notice", reference="TD-2026-AAAAA2")
 
 
 @pytest.mark.parametrize("original", [ONE_PARAGRAPH, THREE_PARAGRAPHS, SHORT_LINES],

@@ -13,6 +13,7 @@ from django.db import models
 from django.test import override_settings
 from django.urls import reverse
 
+from compliance.actors import Actor
 from compliance.models import OutboundMessage
 from compliance.reports.compliance_report import build_report
 from compliance.reports.period import parse_period
@@ -78,9 +79,9 @@ def history():
     notice = receive_notice(channel="web", needs_confirmation=True, received_at=T0, submission=submission(
         "https://outlet.example/a.html", "https://outlet.example/b.html")).notice
     first, second = notice.items.order_by("position")
-    withdraw_items(notice_id=notice.pk, item_ids=[first.pk], by="user:1", now=T0 + timedelta(hours=1, minutes=13),
+    withdraw_items(notice_id=notice.pk, item_ids=[first.pk], actor=Actor.parse("user:1"), now=T0 + timedelta(hours=1, minutes=13),
                    reasons=Reasons(explanation="Republished without a licence."))
-    reject_items(notice_id=notice.pk, item_ids=[second.pk], by="user:1", now=T0 + timedelta(hours=2, minutes=29),
+    reject_items(notice_id=notice.pk, item_ids=[second.pk], actor=Actor.parse("user:1"), now=T0 + timedelta(hours=2, minutes=29),
                  reasons=Reasons(explanation="Licensed from the outlet."))
     counter = receive_counter_notice(article_slug=withdrawn.slug, now=T0 + timedelta(days=1, hours=3, minutes=41),
                                      data=CounterNoticeInput(kind="counter_notice", name="Olena", signature="Olena",

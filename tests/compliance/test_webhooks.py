@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from compliance.actors import Actor
 from compliance.models import OutboundMessage, WebhookDelivery, WebhookEndpoint
 from compliance.services.webhooks import MAX_ATTEMPTS, deliver_pending, signature
 from compliance.services.withdrawal import restore_article, withdraw_article, withdraw_asset
@@ -58,7 +59,7 @@ def test_withdrawal_is_delivered_signed_to_each_subscribed_endpoint(receiver):
     WebhookEndpoint.objects.create(name="off", url=cms.url, secret="x", events=["article.withdrawn"], active=False)
     article = ArticleFactory()
 
-    withdraw_article(article_id=article.pk, by="user:1", reason="notice", reference="TD-2026-7F3KQ9")
+    withdraw_article(article_id=article.pk, actor=Actor.parse("user:1"), reason="notice", reference="TD-2026-7F3KQ9")
     assert deliver_pending(now=timezone.now()) == 2
 
     headers, body = cms.requests[0]
@@ -75,9 +76,9 @@ def test_restore_and_asset_withdrawal_are_events_too(receiver):
     hook = receiver()
     WebhookEndpoint.objects.create(name="all", url=hook.url, secret="s", events=WebhookEndpoint.EVENTS)
     asset = AssetFactory()
-    withdraw_article(article_id=asset.article_id, by="user:1", reason="notice")
-    restore_article(article_id=asset.article_id, by="user:1")
-    withdraw_asset(asset_id=asset.pk, by="user:1", reason="photo notice")
+    withdraw_article(article_id=asset.article_id, actor=Actor.parse("user:1"), reason="notice")
+    restore_article(article_id=asset.article_id, actor=Actor.parse("user:1"))
+    withdraw_asset(asset_id=asset.pk, actor=Actor.parse("user:1"), reason="photo notice")
 
     deliver_pending(now=timezone.now())
 
@@ -90,7 +91,7 @@ def test_failing_endpoint_is_retried_with_backoff_then_escalated(receiver, djang
     lead.groups.add(Group.objects.get_or_create(name="Compliance lead")[0])
     broken = receiver(500)
     WebhookEndpoint.objects.create(name="cms", url=broken.url, secret="s", events=["article.withdrawn"])
-    withdraw_article(article_id=ArticleFactory().pk, by="user:1", reason="notice")
+    withdraw_article(article_id=ArticleFactory().pk, actor=Actor.parse("user:1"), reason="notice")
     now = timezone.now()
 
     deliver_pending(now=now)
@@ -111,7 +112,7 @@ def test_failing_endpoint_is_retried_with_backoff_then_escalated(receiver, djang
 def test_unreachable_endpoint_is_recorded_not_raised():
     WebhookEndpoint.objects.create(name="gone", url="http://127.0.0.1:1/hook", secret="s",
                                    events=["article.withdrawn"])
-    withdraw_article(article_id=ArticleFactory().pk, by="user:1", reason="notice")
+    withdraw_article(article_id=ArticleFactory().pk, actor=Actor.parse("user:1"), reason="notice")
 
     deliver_pending(now=timezone.now())
 

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article, ProvenanceEvent
+from compliance.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import AuditEntry
 from compliance.services.withdrawal import restore_article, withdraw_article, withdraw_asset
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_withdrawal_writes_the_facts_one_event_and_one_audit_entry():
     article = ArticleFactory()
 
-    withdraw_article(article_id=article.pk, by="user:7", reason="copyright notice", reference="TD-2026-7F3KQ9")
+    withdraw_article(article_id=article.pk, actor=Actor.parse("user:7"), reason="copyright notice", reference="TD-2026-7F3KQ9")
 
     article.refresh_from_db()
     assert article.status == Article.Status.WITHDRAWN
@@ -27,9 +28,9 @@ def test_withdrawal_writes_the_facts_one_event_and_one_audit_entry():
 
 def test_restore_clears_the_withdrawal_and_is_audited():
     article = ArticleFactory()
-    withdraw_article(article_id=article.pk, by="user:7", reason="notice", reference="TD-2026-7F3KQ9")
+    withdraw_article(article_id=article.pk, actor=Actor.parse("user:7"), reason="notice", reference="TD-2026-7F3KQ9")
 
-    restore_article(article_id=article.pk, by="user:8", reason="counter-notice upheld")
+    restore_article(article_id=article.pk, actor=Actor.parse("user:8"), reason="counter-notice upheld")
 
     article.refresh_from_db()
     assert article.status == Article.Status.RESTORED and article.is_public
@@ -42,12 +43,12 @@ def test_illegal_transitions_raise_and_change_nothing():
     article = ArticleFactory()
 
     with pytest.raises(IllegalTransition, match="only a withdrawn article"):
-        restore_article(article_id=article.pk, by="user:1")
-    withdraw_article(article_id=article.pk, by="user:1", reason="notice")
+        restore_article(article_id=article.pk, actor=Actor.parse("user:1"))
+    withdraw_article(article_id=article.pk, actor=Actor.parse("user:1"), reason="notice")
     with pytest.raises(IllegalTransition, match="cannot be withdrawn"):
-        withdraw_article(article_id=article.pk, by="user:1", reason="again")
+        withdraw_article(article_id=article.pk, actor=Actor.parse("user:1"), reason="again")
     with pytest.raises(IllegalTransition, match="needs a reason"):
-        withdraw_article(article_id=article.pk, by="user:1", reason="  ")
+        withdraw_article(article_id=article.pk, actor=Actor.parse("user:1"), reason="  ")
 
     assert AuditEntry.objects.count() == 1
     assert ProvenanceEvent.objects.count() == 1
@@ -56,7 +57,7 @@ def test_illegal_transitions_raise_and_change_nothing():
 def test_asset_withdrawal_leaves_the_article_up():
     asset = AssetFactory()
 
-    withdraw_asset(asset_id=asset.pk, by="user:1", reason="agency notice", reference="TD-2026-AAAAAA")
+    withdraw_asset(asset_id=asset.pk, actor=Actor.parse("user:1"), reason="agency notice", reference="TD-2026-AAAAAA")
 
     asset.refresh_from_db()
     assert asset.status == "withdrawn" and asset.article.status == Article.Status.PUBLISHED

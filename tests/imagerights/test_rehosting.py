@@ -3,6 +3,7 @@ one stops being served at once; other sources' pictures are linked from where th
 
 import pytest
 
+from compliance.actors import Actor
 from compliance.services.withdrawal import withdraw_asset
 from imagerights.services.asset_files import link_file
 from tests.factories import AssetFactory
@@ -29,7 +30,7 @@ def test_a_rehosting_sources_picture_is_served_from_our_copy_until_withdrawn(cli
     assert response.status_code == 200 and b"".join(response.streaming_content) == data
     assert response["Content-Type"] == "image/jpeg" and response["X-Content-Type-Options"] == "nosniff"
 
-    withdraw_asset(asset_id=asset.pk, by="user:1", reason="Photo agency notice")
+    withdraw_asset(asset_id=asset.pk, actor=Actor.parse("user:1"), reason="Photo agency notice")
 
     assert client.get(ours).status_code == 404
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from compliance.actors import Actor
 from compliance.errors import ComplianceError
 from compliance.services.withdrawal import restore_article
 
@@ -14,7 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            article = restore_article(article_id=options["article_id"], by=options["by"], reason=options["reason"])
+            article = restore_article(article_id=options["article_id"], actor=Actor.parse(options["by"]),
+                                      reason=options["reason"])
         except ComplianceError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"restored: article {article.pk} '{article.title}'")

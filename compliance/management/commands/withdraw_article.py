@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from compliance.actors import Actor
 from compliance.errors import ComplianceError
 from compliance.services.withdrawal import withdraw_article
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            article = withdraw_article(article_id=options["article_id"], by=options["by"],
+            article = withdraw_article(article_id=options["article_id"], actor=Actor.parse(options["by"]),
                                        reason=options["reason"], reference=options["reference"])
         except ComplianceError as exc:
             raise CommandError(str(exc)) from None
