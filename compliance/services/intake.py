@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Iterable
 
 from django.conf import settings
 from django.core import signing
@@ -14,16 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import RightsHolder
-from compliance.intake.submission import MAX_ITEMS, Submission
+from compliance.intake.submission import MAX_ITEMS, Submission, ValidItem
 from compliance.models import Notice, NoticeItem, OutboundMessage, SenderRestriction
 from compliance.services.audit import personal_data_hash, record
 from compliance.services.deadlines import schedule_deadlines, schedule_response_deadline
 from compliance.services.matching import Found, store_matched_items
+from compliance.services.notice_runs import DUPLICATE_WINDOW, NoticeRun
 from compliance.services.outbox import queue_mail
 from compliance.services.references import new_reference, new_status_token, signed_status_token
 from compliance.services.standing import active_suspension, apply_trusted_flagger
 
-DUPLICATE_WINDOW = timedelta(hours=24)
 CONFIRM_SALT = "compliance.notice.confirm-email"
 MISSING_LABELS = {
     "urls": "the address (URL) of each page or image on our site, or of your original",
@@ -59,7 +60,11 @@ def confirm_url(notice: Notice) -> str:
 
 
 def items_fingerprint(submission: Submission) -> str:
-    keys = sorted(f"{item.scope}:{item.url_key}" for item in submission.items)
+    return items_fingerprint_of(submission.items)
+
+
+def items_fingerprint_of(items: Iterable[ValidItem]) -> str:
+    keys = sorted(f"{item.scope}:{item.url_key}" for item in items)
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()
 
 
@@ -86,21 +91,26 @@ def _earlier_same_notice(*, email_digest: str, fingerprint: str, received_at: da
 def receive_notice(*, channel: str, submission: Submission, needs_confirmation: bool = False,
                    sender=None, client_ip: str | None = None, received_at: datetime | None = None,
                    acknowledge: bool = True, reply_to_message_id: str = "",
-                   found: list[Found] | None = None) -> ReceivedNotice:
-    """`found`: the items' matches when the caller matched a run of notices together (mail)."""
+                   found: list[Found] | None = None, run: NoticeRun | None = None) -> ReceivedNotice:
+    """`found`: the items' matches when the caller matched a run of notices together (mail); `run`:
+    what that run looked up once for all its notices (see notice_runs). With `run`, the caller's own
+    transaction (one per notice) holds this one, so no savepoint is taken."""
     received_at = received_at or timezone.now()
     missing = submission.missing_elements()
     token, digest = new_status_token()
     email_digest = personal_data_hash(submission.claimant_email)
     # A suspended sender's notice is kept, never dropped, but not processed (DSA Art. 23).
-    suspension = active_suspension(email_digest=email_digest, sender=sender, now=received_at)
+    suspension = (run.suspension(email_digest, received_at) if run and sender is None else
+                  active_suspension(email_digest=email_digest, sender=sender, now=received_at))
     fingerprint = items_fingerprint(submission)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=run is None):
         # A repeat is created closed, pointing at the first: its first status, not a move.
-        earlier = (_earlier_same_notice(email_digest=email_digest, fingerprint=fingerprint, received_at=received_at)
+        same = run.earlier_same_notice if run else _earlier_same_notice
+        earlier = (same(email_digest=email_digest, fingerprint=fingerprint, received_at=received_at)
                    if submission.items and not suspension else None)
         notice = Notice.objects.create(
-            reference=_unique_reference(received_at), status_token_digest=digest, channel=channel,
+            reference=(run.reference(received_at) if run else None) or _unique_reference(received_at),
+            status_token_digest=digest, channel=channel,
             kind=submission.kind, sender_suspended=bool(suspension), duplicate_of=earlier,
             status=Notice.Status.CLOSED if suspension or earlier else _initial_status(missing, needs_confirmation),
             verification=Notice.Verification.API_SENDER if sender else Notice.Verification.UNVERIFIED,
@@ -124,7 +134,9 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             {"position": position, "scope": item.scope, "url": item.url[:2048], "normalised_url": item.normalised_url,
              "url_key": item.url_key, "original_url": item.original_url, "note": item.note}
             for position, item in enumerate(submission.items)
-        ], now=received_at, found=found)
+        ], now=received_at, found=found, ids=run.ids_for_items(len(submission.items)) if run else None)
+        if run:
+            run.opening(notice)
         if notice.clock_started_at:
             schedule_deadlines(notice, clock_started_at=notice.clock_started_at, new_notice=True)
         if sender is not None:
