@@ -64,11 +64,7 @@ def record(
         known_seq, known_hash = carried[0]
         entry = _entry(known_seq + 1, known_hash, action=action, target=target, actor=actor, data=data,
                        occurred_at=occurred_at)
-        # Moves the head only if it is still where this process left it; the UPDATE locks it as
-        # _locked_head would. Another writer in between (or a rollback of ours): the usual way.
-        if AuditChainHead.objects.filter(pk=1, seq=known_seq, hash=known_hash).update(seq=entry.seq,
-                                                                                         hash=entry.hash):
-            entry.save(force_insert=True)
+        if _append_if_head_at(entry, known_seq, known_hash):
             carried[0] = (entry.seq, entry.hash)
             return entry
     head = _locked_head()
@@ -95,6 +91,32 @@ def head_carried_forward() -> Iterator[None]:
         yield
     finally:
         _carried.reset(token)
+
+
+def _append_if_head_at(entry: AuditEntry, known_seq: int, known_hash: str) -> bool:
+    """Moves the head to `entry` and inserts it, only if the head is still at (known_seq, known_hash);
+    the UPDATE locks the head as _locked_head would. False (nothing written) when another writer
+    appended in between or our last append was rolled back. One statement on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        if not AuditChainHead.objects.filter(pk=1, seq=known_seq, hash=known_hash).update(seq=entry.seq,
+                                                                                            hash=entry.hash):
+            return False
+        entry.save(force_insert=True)
+        return True
+    columns = ["seq", "occurred_at", "actor", "action", "object_type", "object_id", "payload", "prev_hash", "hash"]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH head AS (UPDATE {quote(AuditChainHead._meta.db_table)} SET seq = %s, hash = %s "
+            f"WHERE id = 1 AND seq = %s AND hash = %s RETURNING id) "
+            f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({', '.join(map(quote, columns))}) "
+            f"SELECT {', '.join(['%s'] * len(columns))} FROM head RETURNING id",
+            [entry.seq, entry.hash, known_seq, known_hash, *(getattr(entry, column) for column in columns)])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    entry.pk, entry._state.adding, entry._state.db = row[0], False, connection.alias
+    return True
 
 
 def _entry(seq: int, prev_hash: str, *, action: str, target: models.Model, actor: str,
