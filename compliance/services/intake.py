@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
@@ -130,11 +131,13 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             due_at=None if missing or suspension else received_at + timedelta(hours=settings.SLA_HOURS),
             items_fingerprint=fingerprint, sender=sender, client_ip=client_ip,
         )
-        matched = store_matched_items(notice, [
+        rows = [
             {"position": position, "scope": item.scope, "url": item.url[:2048], "normalised_url": item.normalised_url,
              "url_key": item.url_key, "original_url": item.original_url, "note": item.note}
             for position, item in enumerate(submission.items)
-        ], now=received_at, found=found, ids=run.ids_for_items(len(submission.items)) if run else None)
+        ]
+        matched = store_matched_items(notice, rows, now=received_at, found=found,
+                                      ids=run.ids_for_items(len(submission.items)) if run else None)
         if run:
             run.opening(notice)
         if notice.clock_started_at:
@@ -148,7 +151,8 @@ def receive_notice(*, channel: str, submission: Submission, needs_confirmation: 
             _queue_acknowledgment(notice, token, missing, with_confirmation=needs_confirmation and not suspension,
                                   in_reply_to=reply_to_message_id, suspension=suspension,
                                   response_due_at=response.due_at if response else None,
-                                  items_left_out=submission.items_left_out)
+                                  items_left_out=submission.items_left_out,
+                                  stored=_stored_items(rows, found) if found is not None else None)
         record(action="notice.received", target=notice, actor=_actor(channel, sender), at=received_at, data={
             "reference": notice.reference, "channel": channel, "kind": notice.kind, "status": notice.status,
             "items": len(submission.items), "matches": matched, "missing": missing,
@@ -165,12 +169,30 @@ def _actor(channel: str, sender) -> str:
     return f"user:{sender.pk}" if sender else f"claimant:{channel}"
 
 
+def _stored_items(rows: list[dict], found: list[Found]) -> list[NoticeItem]:
+    """The items just stored from `rows` (in position order) with their match counts, as the
+    acknowledgment's query would read them back."""
+    counts = Counter(match.ref for match in found)
+    items = []
+    for index, row in enumerate(rows):
+        item = NoticeItem(**row)
+        item.match_count = counts[index]  # type: ignore[attr-defined]  # as annotate(match_count=…) sets it
+        items.append(item)
+    return items
+
+
 def _queue_acknowledgment(notice: Notice, token: str, missing: list[str], *, with_confirmation: bool,
                           in_reply_to: str = "", suspension: SenderRestriction | None = None,
-                          response_due_at: datetime | None = None, items_left_out: int = 0) -> None:
-    # The first 200 items are chosen before their matches are counted, not after counting all of them.
-    first = notice.items.order_by("position").values("pk")[:200]
-    items = list(notice.items.filter(pk__in=first).annotate(match_count=Count("matches")).order_by("position"))
+                          response_due_at: datetime | None = None, items_left_out: int = 0,
+                          stored: list[NoticeItem] | None = None) -> None:
+    """`stored`: the notice's items with their match counts, when the caller has them in hand."""
+    if stored is not None:
+        items, names_ours = stored[:200], any(item.state == NoticeItem.State.MATCHED for item in stored)
+    else:
+        # The first 200 items are chosen before their matches are counted, not after counting all of them.
+        first = notice.items.order_by("position").values("pk")[:200]
+        items = list(notice.items.filter(pk__in=first).annotate(match_count=Count("matches")).order_by("position"))
+        names_ours = notice.items.filter(state=NoticeItem.State.MATCHED).exists()
     queue_mail(
         notice=notice, purpose=OutboundMessage.Purpose.ACKNOWLEDGMENT, to=notice.claimant_email,
         subject=f"[{notice.reference}] We received your removal request",
@@ -178,6 +200,6 @@ def _queue_acknowledgment(notice: Notice, token: str, missing: list[str], *, wit
         context={"notice": notice, "items": items, "missing": [MISSING_LABELS.get(m, m) for m in missing],
                  "status_url": status_url(token), "confirm_url": confirm_url(notice) if with_confirmation else "",
                  "suspension": suspension, "response_due_at": response_due_at, "site_url": settings.SITE_URL,
-                 "names_ours": notice.items.filter(state=NoticeItem.State.MATCHED).exists(),
+                 "names_ours": names_ours,
                  "items_left_out": items_left_out, "max_items": MAX_ITEMS},
     )

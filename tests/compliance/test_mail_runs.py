@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from compliance.models import InboundMessage, Notice, NoticeItemMatch, SenderRestriction
+from compliance.models import InboundMessage, Notice, NoticeItemMatch, OutboundMessage, SenderRestriction
 from compliance.services.audit import personal_data_hash, verify_chain
 from compliance.services.mail_intake import process_inbound, process_pending, process_run, store_inbound
 from tests.compliance.test_email_intake import _STATEMENTS
@@ -146,3 +146,26 @@ def test_a_suspended_senders_mail_in_a_run_is_kept_closed_and_the_others_are_not
     suspended, fair = (InboundMessage.objects.get(pk=pk).notice for pk in pks)
     assert (suspended.status, suspended.sender_suspended, suspended.due_at) == (Notice.Status.CLOSED, True, None)
     assert (fair.sender_suspended, fair.status) == (False, Notice.Status.IN_REVIEW)
+
+
+def test_the_acknowledgment_of_a_mail_in_a_run_reports_its_items_as_it_would_alone():
+    ArticleFactory(slug="harbour-fire"), ArticleFactory(slug="port-strike")
+    urls = (OURS + "harbour-fire/", OURS + "port-strike", "https://elsewhere.example/page")
+
+    def reported(pk: int) -> list[str]:
+        notice = InboundMessage.objects.get(pk=pk).notice
+        body = OutboundMessage.objects.get(notice=notice, purpose="acknowledgment").body
+        return [line for line in body.splitlines() if line.startswith("  - ") or "nothing of ours" in line]
+
+    alone = _stored(_mail("Alone <alone@claimant.example>", *urls, number=1),
+                    _mail("None <none@claimant.example>", "https://elsewhere.example/x", number=2))
+    for pk in alone:
+        process_inbound(message_pk=pk, now=timezone.now())
+    together = _stored(_mail("Run <run@claimant.example>", *urls, number=3),
+                       _mail("Void <void@claimant.example>", "https://elsewhere.example/x", number=4))
+    process_run(together, now=timezone.now())
+
+    assert [reported(pk) for pk in together] == [reported(pk) for pk in alone]
+    assert "found on our site (1 item)" in reported(together[0])[0]
+    assert "not found on our site" in reported(together[0])[2]
+    assert any("nothing of ours" in line for line in reported(together[1]))
