@@ -245,11 +245,11 @@ def read_run(pks: list[int]) -> dict[int, Read]:
 
 def _look_up_run(reads: dict[int, Read], received: dict[int, datetime]) -> NoticeRun | None:
     """None when the lookups fail: each notice then looks up for itself (and fails alone)."""
-    notices = [RunNotice(email_digest=personal_data_hash(read.parsed.from_address),
-                         fingerprint=items_fingerprint_of(read.items), received_at=received[pk],
-                         items=len(read.items))
-               for pk, read in reads.items() if read.parsed]
     try:
+        notices = [RunNotice(email_digest=personal_data_hash(read.parsed.from_address),
+                             fingerprint=items_fingerprint_of(read.items), received_at=received[pk],
+                             items=len(read.items))
+                   for pk, read in reads.items() if read.parsed]
         with transaction.atomic():  # a savepoint when the caller holds a transaction
             return NoticeRun.look_up(notices)
     except Exception:
