@@ -156,8 +156,16 @@ def server_url() -> str:
     return ADMIN_URL
 
 
+def bench_database_name(name: str) -> str:
+    """`name`, prefixed by BENCH_DB_PREFIX when set (``BENCH_DB_PREFIX=bench_mail`` makes
+    ``bench_mail_provenance_bench_mail``), so benchmarks run side by side do not drop each other's database."""
+    prefix = os.environ.get("BENCH_DB_PREFIX", "").strip()
+    return f"{prefix}_{name}" if prefix else name
+
+
 def fresh_database(name: str) -> str:
-    """Drop and create `name` on the server; its URL."""
+    """Drop and create `name` (prefixed, see bench_database_name) on the server; its URL."""
+    name = bench_database_name(name)
     admin = server_url()
     with connect(admin) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

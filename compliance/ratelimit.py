@@ -10,7 +10,8 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from redis.exceptions import RedisError
 
@@ -52,6 +53,30 @@ def over_limit(name: str, subject: str, *, limit: int, window_seconds: int) -> b
         log_failing_open(name, exc)
         return False
     return count > limit
+
+
+def over_any_limit(hits: list[tuple[str, str, int]], *, window_seconds: int) -> bool:
+    """Count one hit on each (name, subject, limit), every one of them, as ``over_limit`` would; True
+    when any is past its limit. On Redis all counters take one round trip (in MULTI/EXEC, each one's
+    ``SET NX`` with its expiry then ``INCR``, what ``over_limit``'s add and incr do in three)."""
+    redis = caches["default"]
+    if not isinstance(redis, RedisCache):
+        return any([over_limit(name, subject, limit=limit, window_seconds=window_seconds)
+                    for name, subject, limit in hits])
+    window = int(time.time() // window_seconds)
+    keys = [redis.make_and_validate_key(f"ratelimit:{name}:{subject}:{window}") for name, subject, _ in hits]
+    try:
+        client = redis._cache.get_client(write=True)  # type: ignore[attr-defined]  # not in the stubs
+        pipe = client.pipeline(transaction=True)
+        for key in keys:
+            pipe.set(key, 0, nx=True, ex=window_seconds + 5)
+            pipe.incr(key)
+        counts = pipe.execute()[1::2]
+    except CACHE_UNREACHABLE as exc:
+        for name, _, _ in hits:
+            log_failing_open(name, exc)
+        return False
+    return any(count > limit for count, (_, _, limit) in zip(counts, hits))
 
 
 def _failure_key(name: str, subject: str, window_seconds: int) -> str:

@@ -19,11 +19,13 @@ from compliance.parsing.notice_text import NoticeReading, acting_for, guess_kind
 from compliance.parsing.notice_urls import NoticeUrl
 from compliance.parsing.submission import MAX_ITEMS, ItemInput, Submission, ValidItem, validate_items
 from compliance.models import InboundAttachment, InboundMessage, Notice
-from compliance.ratelimit import over_limit
+from compliance.ratelimit import over_any_limit
+from compliance.services.audit import head_carried_forward, personal_data_hash
 from compliance.services.counter_notices_by_mail import file_mailed_counter_notice
-from compliance.services.intake import receive_notice
+from compliance.services.intake import items_fingerprint_of, receive_notice
 from compliance.services.matching import Found, find_for_many
 from compliance.services.mail_links import notice_named_in_text, notice_of_claimant, notice_replied_to
+from compliance.services.notice_runs import NoticeRun, RunNotice
 from compliance.services.retractions import record_retraction
 from compliance.services.queue_failures import set_aside_inbound
 from compliance.services.supplements import supplement_notice
@@ -113,12 +115,14 @@ def _reported(reading: NoticeReading) -> list[NoticeUrl]:
 @dataclass
 class Read:
     """A stored message read once: its parse, what its text says, the items it names and, when it was
-    matched with the rest of its run, their matches (None: it matches alone, in its own transaction)."""
+    matched with the rest of its run, their matches (None: it matches alone, in its own transaction)
+    and what the run looked up for all its notices (None: the notice looks it up itself)."""
 
     parsed: ParsedMail | None
     reading: NoticeReading | None = None
     items: list[ValidItem] = field(default_factory=list)
     found: list[Found] | None = None
+    run: NoticeRun | None = None
 
 
 def _read(raw: bytes) -> Read:
@@ -160,11 +164,9 @@ def _may_acknowledge(address: str) -> bool:
     """No backscatter: a bounded number of acknowledgments per address and per domain."""
     if not address or "@" not in address:
         return False
-    window = settings.MAIL_ACK_WINDOW_SECONDS
-    by_address = over_limit("mail-ack-address", address, limit=settings.MAIL_ACK_PER_ADDRESS, window_seconds=window)
-    by_domain = over_limit("mail-ack-domain", address.rsplit("@", 1)[1], limit=settings.MAIL_ACK_PER_DOMAIN,
-                           window_seconds=window)
-    return not (by_address or by_domain)
+    return not over_any_limit([("mail-ack-address", address, settings.MAIL_ACK_PER_ADDRESS),
+                               ("mail-ack-domain", address.rsplit("@", 1)[1], settings.MAIL_ACK_PER_DOMAIN)],
+                              window_seconds=settings.MAIL_ACK_WINDOW_SECONDS)
 
 
 def process_inbound(*, message_pk: int, now: datetime, read: Read | None = None) -> InboundMessage:
@@ -202,15 +204,15 @@ def _route(message: InboundMessage, read: Read, now: datetime) -> None:
                           accuracy=reading.accuracy, signature=reading.signature, actor=CLAIMANT_EMAIL, now=now)
         message.role, message.notice = Role.THREADED, target
     else:
-        _takedown(message, parsed, reading, items, read.found)
+        _takedown(message, parsed, reading, items, read.found, read.run)
 
 
 def _takedown(message: InboundMessage, parsed: ParsedMail, reading: NoticeReading, items: list[ValidItem],
-              found: list[Found] | None) -> None:
+              found: list[Found] | None, run: NoticeRun | None) -> None:
     received = receive_notice(
         channel=Notice.Channel.EMAIL, submission=_submission(parsed, reading, items),
         received_at=message.received_at, acknowledge=_may_acknowledge(parsed.from_address),
-        reply_to_message_id=f"<{parsed.message_id}>" if parsed.message_id else "", found=found)
+        reply_to_message_id=f"<{parsed.message_id}>" if parsed.message_id else "", found=found, run=run)
     message.notice = received.notice
     message.role = Role.DUPLICATE if received.notice.duplicate_of_id else Role.OPENED
 
@@ -238,19 +240,39 @@ def _retraction(message: InboundMessage, parsed: ParsedMail, items: list[ValidIt
 def read_run(pks: list[int]) -> dict[int, Read]:
     """A run of stored messages read before each is processed in its own transaction: one query for
     their bytes, each parsed and read once, and the items of all of them matched in one round of
-    lookups rather than a round per message. A message that cannot be read here is left out, to be
-    read (and to fail, if it must) on its own."""
+    lookups rather than a round per message; then what opening their notices looks up (NoticeRun), once
+    for the run. A message that cannot be read here is left out, to be read (and to fail, if it must)
+    on its own."""
     reads: dict[int, Read] = {}
-    for pk, raw in InboundMessage.objects.filter(pk__in=pks, role=Role.PENDING).values_list("pk", "raw"):
+    received: dict[int, datetime] = {}
+    for pk, raw, received_at in (InboundMessage.objects.filter(pk__in=pks, role=Role.PENDING)
+                                 .values_list("pk", "raw", "received_at")):
         try:
-            reads[pk] = _read(bytes(raw))
+            reads[pk], received[pk] = _read(bytes(raw)), received_at
         except Exception:
             log.exception("reading stored message %s with its run failed; it is read alone", pk)
     named = [pk for pk, read in reads.items() if read.items]
     found = find_for_many([reads[pk].items for pk in named])
     for pk, matches in zip(named, found or []):
         reads[pk].found = matches
+    run = _look_up_run({pk: read for pk, read in reads.items() if read.parsed and read.reading}, received)
+    for read in reads.values():
+        read.run = run
     return reads
+
+
+def _look_up_run(reads: dict[int, Read], received: dict[int, datetime]) -> NoticeRun | None:
+    """None when the lookups fail: each notice then looks up for itself (and fails alone)."""
+    try:
+        notices = [RunNotice(email_digest=personal_data_hash(read.parsed.from_address),
+                             fingerprint=items_fingerprint_of(read.items), received_at=received[pk],
+                             items=len(read.items))
+                   for pk, read in reads.items() if read.parsed]
+        with transaction.atomic():  # a savepoint when the caller holds a transaction
+            return NoticeRun.look_up(notices)
+    except Exception:
+        log.exception("looking up a run of notices together failed; each looks up alone")
+        return None
 
 
 def process_run(pks: list[int], *, now: datetime) -> int:
@@ -258,11 +280,18 @@ def process_run(pks: list[int], *, now: datetime) -> int:
     fails is set aside with its error (and the leads alerted), never left at the head of the queue
     where every later mail would wait behind it."""
     reads = read_run(pks)
-    for pk in pks:
-        try:
-            process_inbound(message_pk=pk, now=now, read=reads.get(pk))
-        except Exception as exc:  # a poison message: whatever it is, it must not stop the queue
-            set_aside_inbound(message_pk=pk, exc=exc, now=now)
+    with head_carried_forward():
+        for pk in pks:
+            read = reads.get(pk)
+            try:
+                process_inbound(message_pk=pk, now=now, read=read)
+            except Exception as exc:  # a poison message: whatever it is, it must not stop the queue
+                if read and read.run:
+                    read.run.drop()
+                set_aside_inbound(message_pk=pk, exc=exc, now=now)
+            else:
+                if read and read.run:
+                    read.run.keep()
     return len(pks)
 
 

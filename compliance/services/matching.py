@@ -298,7 +298,7 @@ def find_for_many(item_lists: list[list[ValidItem]]) -> list[list[Found]] | None
 
 
 def store_matched_items(notice: Notice, rows: list[dict[str, Any]], *, now: datetime,
-                        found: list[Found] | None = None) -> int:
+                        found: list[Found] | None = None, ids: list[int] | None = None) -> int:
     """Store a new notice's items (rows of NoticeItem columns, in position order), matched first so
     that each goes in with its final state, then their matches; returns how many matches.
 
@@ -306,7 +306,8 @@ def store_matched_items(notice: Notice, rows: list[dict[str, Any]], *, now: date
     as received (unmatched, for staff to match), the leads are alerted, and the deadline treats
     them as undecided (a breach if nobody decides them).
 
-    `found`, when given, is what `find_for_many` found for these rows moments before."""
+    `found`, when given, is what `find_for_many` found for these rows moments before; `ids`, ids
+    taken from the items' sequence for them (a run takes them for all its notices at once)."""
     if found is None:
         try:
             with transaction.atomic():  # a savepoint: a failed query here must not take the notice with it
@@ -320,7 +321,12 @@ def store_matched_items(notice: Notice, rows: list[dict[str, Any]], *, now: date
         row["notice_id"] = notice.pk
         row["state"] = NoticeItem.State.MATCHED if index in matched else NoticeItem.State.UNMATCHED
         row["matched_at"] = now if index in matched else None
-    insert_rows_returning_ids(NoticeItem, rows)
+    if ids is not None and len(ids) == len(rows):
+        for row, pk in zip(rows, ids):
+            row["id"] = pk
+        insert_rows(NoticeItem, rows)
+    else:
+        insert_rows_returning_ids(NoticeItem, rows)
     insert_rows(NoticeItemMatch, [_match_row(match, rows[match.ref]["id"], now) for match in found])
     return len(found)
 
