@@ -66,7 +66,7 @@ class Fingerprint:
 
     keys: tuple[int, ...]
     shingles: np.ndarray
-    trigrams: np.ndarray = field(default_factory=lambda: _NO_SHINGLES)
+    trigrams: np.ndarray = field(default_factory=lambda: NO_SHINGLES)
 
     @property
     def size(self) -> int:
@@ -142,7 +142,7 @@ def _word_ids(words: list[str]) -> np.ndarray:
         return np.fromiter(map(ids.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
-_NO_SHINGLES: np.ndarray = np.zeros(0, dtype=np.uint64)
+NO_SHINGLES: np.ndarray = np.zeros(0, dtype=np.uint64)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SHIFT = np.uint64(32)
 
@@ -188,13 +188,13 @@ def _cut(paragraphs: list[list[str]], width: int, ids: np.ndarray | None = None)
 def shingle_set(text: str) -> np.ndarray:
     """The distinct shingle hashes of a text, sorted."""
     paragraphs = paragraph_shingles(text)
-    return np.unique(np.concatenate(paragraphs)) if paragraphs else _NO_SHINGLES
+    return np.unique(np.concatenate(paragraphs)) if paragraphs else NO_SHINGLES
 
 
 def trigram_set(text: str) -> np.ndarray:
     """The distinct 3-word shingle hashes of a text, sorted."""
     paragraphs = paragraph_shingles(text, TRIGRAM_WORDS)
-    return np.unique(np.concatenate(paragraphs)) if paragraphs else _NO_SHINGLES
+    return np.unique(np.concatenate(paragraphs)) if paragraphs else NO_SHINGLES
 
 
 def _keys(tag: int, rows: np.ndarray) -> list[int]:
@@ -209,7 +209,7 @@ def _keys(tag: int, rows: np.ndarray) -> list[int]:
 def fingerprint(text: str) -> Fingerprint:
     words = _paragraph_words(text)
     if not words:
-        return Fingerprint((), _NO_SHINGLES)
+        return Fingerprint((), NO_SHINGLES)
     ids = _word_ids([w for paragraph in words for w in paragraph])  # hashed once for both shingle widths
     paragraphs = _cut(words, SHINGLE_WORDS, ids)
     unique = np.unique(np.concatenate(paragraphs))

@@ -24,19 +24,22 @@ bench/README.md has the measured rate.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
+from contextlib import contextmanager
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles.fingerprints import fallback_lookup_key, sha256_hex, store_fingerprints
+from articles.fingerprints import NO_SHINGLES, Fingerprint, fallback_lookup_key, sha256_hex, store_fingerprints
 from articles.importing.bulk import insert_tuples, insert_tuples_returning_ids, update_tuples
 from articles.importing.records import ArticleRecord, AssetRecord, RecordError, parse_record
 from articles.importing.registry import PartyRegistry
@@ -47,6 +50,7 @@ from articles.services.provenance import (Event, Translation, content_events, ed
                                           record_resemblances, verdict_outcome, write_events)
 
 BATCH_SIZE = 1000
+GC_EVERY_BATCHES = 50
 KNOWN_LINES_CHUNK = 500  # hashes per query: under SQLite's limit on bound parameters
 
 ARTICLE_COLUMNS = (
@@ -84,13 +88,30 @@ def import_lines(lines: Iterable[tuple[int, str]], *, actor: str, report: Import
                  batch_size: int = BATCH_SIZE, on_batch: Callable[[ImportReport], None] | None = None
                  ) -> ImportReport:
     report = report or ImportReport()
-    with _parser() as parser:
-        for batch in _parsed(lines, parser, report, size=batch_size):
+    with _no_cyclic_gc(), _parser() as parser:
+        for number, batch in enumerate(_parsed(lines, parser, report, size=batch_size), start=1):
             if batch:
                 _import_batch(batch, actor=actor, report=report)
             if on_batch:
                 on_batch(report)
+            if number % GC_EVERY_BATCHES == 0:
+                gc.collect()
     return report
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """A batch allocates some hundred thousand objects (records, rows, events) and nearly no cycles, yet
+    each allocation burst set off the cyclic collector over the whole heap: a third of the import's CPU
+    went there. Off while importing (and in the parser process forked meanwhile), a full collection
+    every GC_EVERY_BATCHES batches."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _parser() -> Executor:
@@ -111,10 +132,10 @@ def _parsed(lines: Iterable[tuple[int, str]], parser: Executor, report: ImportRe
     for chunk in iter(lambda: list(islice(remaining, size)), []):
         following = parser.submit(_parse_chunk, _not_known(chunk, report))
         if pending is not None:
-            yield _accepted(pending.result(), report)
+            yield _accepted(_unpacked(*pending.result()), report)
         pending = following
     if pending is not None:
-        yield _accepted(pending.result(), report)
+        yield _accepted(_unpacked(*pending.result()), report)
 
 
 def _not_known(chunk: list[tuple[int, str]], report: ImportReport) -> list[tuple[int, str]]:
@@ -140,8 +161,41 @@ def known_lines(line_hashes: list[str]) -> set[str]:
     return found
 
 
-def _parse_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, ArticleRecord | str]]:
-    return [(number, _parse_line(text)) for number, text in chunk]
+Parsed = list[tuple[int, ArticleRecord | str]]
+
+
+def _parse_chunk(chunk: list[tuple[int, str]]) -> tuple[Parsed, list[int], bytes]:
+    """The chunk's records or errors, in the forked process. Their shingle sets travel apart, as one
+    buffer of 32-bit values (the hashes are 32-bit): pickling two arrays per record cost the two
+    processes more than parsing the JSON."""
+    parsed: Parsed = []
+    sizes: list[int] = []
+    arrays: list[np.ndarray] = []
+    for number, text in chunk:
+        result = _parse_line(text)
+        if isinstance(result, ArticleRecord):
+            print_ = result.text_print
+            sizes += (len(print_.shingles), len(print_.trigrams))
+            arrays += (print_.shingles, print_.trigrams)
+            result = replace(result, text_print=Fingerprint(print_.keys, NO_SHINGLES))
+        parsed.append((number, result))
+    packed = np.concatenate(arrays).astype(np.uint32).tobytes() if arrays else b""
+    return parsed, sizes, packed
+
+
+def _unpacked(parsed: Parsed, sizes: list[int], packed: bytes) -> Parsed:
+    values = np.frombuffer(packed, dtype=np.uint32).astype(np.uint64)
+    bounds = np.cumsum([0, *sizes]).tolist()
+    out: Parsed = []
+    index = 0
+    for number, result in parsed:
+        if isinstance(result, ArticleRecord):
+            shingles = values[bounds[index]:bounds[index + 1]]
+            trigrams = values[bounds[index + 1]:bounds[index + 2]]
+            index += 2
+            result = replace(result, text_print=Fingerprint(result.text_print.keys, shingles, trigrams))
+        out.append((number, result))
+    return out
 
 
 def _parse_line(text: str) -> ArticleRecord | str:
@@ -151,7 +205,7 @@ def _parse_line(text: str) -> ArticleRecord | str:
         return _one_line(exc)
 
 
-def _accepted(parsed: list[tuple[int, ArticleRecord | str]], report: ImportReport) -> list[tuple[int, ArticleRecord]]:
+def _accepted(parsed: Parsed, report: ImportReport) -> list[tuple[int, ArticleRecord]]:
     accepted = []
     for number, result in parsed:
         if isinstance(result, str):
