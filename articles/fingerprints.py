@@ -108,15 +108,24 @@ def _minhash_loop(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
     return out
 
 
-@lru_cache(maxsize=1)
-def _minhash_kernel() -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
-    """The MinHash is most of a fingerprint's cost: compiled by numba (7x faster than numpy here,
-    cached on disk after the first process), numpy where numba is not installed."""
+_KERNELS: dict[str, tuple[Callable, Callable]] = {}  # name: (loop for numba, numpy equivalent); filled below
+
+
+@lru_cache(maxsize=None)
+def _compiled(name: str) -> Callable:
+    """A fingerprint's arithmetic (the MinHash most of all) compiled by numba, several times faster than
+    numpy on arrays of a few hundred values and cached on disk after the first process; numpy where
+    numba is not installed. tests/articles/test_fingerprint_minhash.py holds the two equal."""
+    loop, numpy_version = _KERNELS[name]
     try:
         import numba
     except ImportError:  # pragma: no cover - numba is a dependency; kept working without it
-        return _minhash_numpy
-    return numba.njit(cache=True, nogil=True)(_minhash_loop)
+        return numpy_version
+    return numba.njit(cache=True, nogil=True)(loop)
+
+
+def _minhash_kernel() -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    return _compiled("minhash")
 
 
 def _signature(unique: np.ndarray) -> np.ndarray:
@@ -147,12 +156,28 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SHIFT = np.uint64(32)
 
 
-def _windows(ids: np.ndarray, count: int, width: int = SHINGLE_WORDS) -> np.ndarray:
-    """One 32-bit hash per window of ``width`` word hashes: a polynomial over them, then mixed."""
+def _windows_numpy(ids: np.ndarray, count: int, width: int) -> np.ndarray:
     acc = np.zeros(count, dtype=np.uint64)
     for offset in range(min(width, len(ids))):
         acc = acc * _MIX + ids[offset:offset + count] + np.uint64(offset + 1)
     return (acc * _MIX) >> _SHIFT
+
+
+def _windows_loop(ids: np.ndarray, count: int, width: int) -> np.ndarray:  # pragma: no cover - compiled
+    mix, shift = np.uint64(0x9E3779B97F4A7C15), np.uint64(32)
+    out = np.empty(count, dtype=np.uint64)
+    span = min(width, ids.shape[0])
+    for start in range(count):
+        acc = np.uint64(0)
+        for offset in range(span):
+            acc = acc * mix + ids[start + offset] + np.uint64(offset + 1)
+        out[start] = (acc * mix) >> shift
+    return out
+
+
+def _windows(ids: np.ndarray, count: int, width: int = SHINGLE_WORDS) -> np.ndarray:
+    """One 32-bit hash per window of ``width`` word hashes: a polynomial over them, then mixed."""
+    return _compiled("windows")(ids, count, width)
 
 
 def _paragraph_words(text: str) -> list[list[str]]:
@@ -197,13 +222,33 @@ def trigram_set(text: str) -> np.ndarray:
     return np.unique(np.concatenate(paragraphs)) if paragraphs else NO_SHINGLES
 
 
-def _keys(tag: int, rows: np.ndarray) -> list[int]:
-    """One signed 64-bit key per row of 32-bit values, distinct per tag (band number, paragraph)."""
+def _keys_numpy(tag: int, rows: np.ndarray) -> np.ndarray:
     acc = np.full(rows.shape[0], tag + 1, dtype=np.uint64) * _MIX
     for column in range(rows.shape[1]):
         acc = (acc ^ rows[:, column].astype(np.uint64)) * _MIX
         acc ^= acc >> _SHIFT
-    return acc.view(np.int64).tolist()
+    return acc
+
+
+def _keys_loop(tag: int, rows: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    mix, shift = np.uint64(0x9E3779B97F4A7C15), np.uint64(32)
+    out = np.empty(rows.shape[0], dtype=np.uint64)
+    for row in range(rows.shape[0]):
+        acc = np.uint64(tag + 1) * mix
+        for column in range(rows.shape[1]):
+            acc = (acc ^ rows[row, column]) * mix
+            acc ^= acc >> shift
+        out[row] = acc
+    return out
+
+
+def _keys(tag: int, rows: np.ndarray) -> list[int]:
+    """One signed 64-bit key per row of 32-bit values, distinct per tag (band number, paragraph)."""
+    return _compiled("keys")(tag, np.ascontiguousarray(rows, dtype=np.uint64)).view(np.int64).tolist()
+
+
+_KERNELS.update(minhash=(_minhash_loop, _minhash_numpy), windows=(_windows_loop, _windows_numpy),
+                keys=(_keys_loop, _keys_numpy))
 
 
 def fingerprint(text: str) -> Fingerprint:

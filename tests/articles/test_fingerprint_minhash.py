@@ -29,3 +29,18 @@ def test_extreme_hashes_fold_the_modulo_right():
     hashes = np.array([0, 1, 2**31, 2**32 - 2, 2**32 - 1], dtype=np.uint64)
     for hash_ in hashes:
         assert np.array_equal(_minhash_kernel()(hash_[None], a, b), _datasketch(hash_[None]))
+
+
+def test_compiled_windows_and_keys_equal_numpy():
+    from articles.fingerprints import _compiled, _keys_numpy, _windows_numpy
+
+    rng = np.random.default_rng(9)
+    for size in (1, 2, 3, 5, 6, 40, 500):
+        ids = rng.integers(0, 2**32, size=size, dtype=np.uint64)
+        for width in (3, 5):
+            count = max(1, size - width + 1)
+            assert np.array_equal(_compiled("windows")(ids, count, width), _windows_numpy(ids, count, width))
+    rows = rng.integers(0, 2**32, size=(21, 6), dtype=np.uint64)
+    for tag in (0, 1, 2):
+        assert np.array_equal(_compiled("keys")(tag, rows), _keys_numpy(tag, rows))
+        assert np.array_equal(_compiled("keys")(tag, rows[:, :1].copy()), _keys_numpy(tag, rows[:, :1]))
