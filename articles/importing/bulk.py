@@ -74,6 +74,13 @@ def _other_columns(model: type[models.Model], columns: tuple[str, ...]) -> tuple
     return [f.column for f in others], defaults
 
 
+def _columns(model: type[models.Model], names: tuple[str, ...]) -> list[str]:
+    """The database columns of these fields (by name or attname)."""
+    by_name = {f.attname: f.column for f in model._meta.concrete_fields} | {
+        f.name: f.column for f in model._meta.concrete_fields}
+    return [by_name[name] for name in names]
+
+
 def insert_tuples(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
     """Insert rows given as tuples of ``columns`` (attnames); COPY on PostgreSQL, bulk_create elsewhere."""
     if not rows:
@@ -84,7 +91,7 @@ def insert_tuples(model: type[models.Model], columns: tuple[str, ...], rows: lis
         return
     other_columns, defaults = _other_columns(model, columns)
     quote = connection.ops.quote_name
-    names = [model._meta.get_field(name).column for name in columns]
+    names = _columns(model, columns)
     sql = (f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in [*names, *other_columns])}) "
            f"FROM STDIN")
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
@@ -117,7 +124,7 @@ def update_tuples(model: type[models.Model], columns: tuple[str, ...], rows: lis
         return
     quote = connection.ops.quote_name
     table = model._meta.db_table
-    names = [model._meta.get_field(name).column for name in columns]
+    names = _columns(model, columns)
     staging = quote(f"staging_{table}")
     with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "
