@@ -8,6 +8,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 from datasketch import MinHash
@@ -65,45 +66,118 @@ class Fingerprint:
 
     keys: tuple[int, ...]
     shingles: np.ndarray
-    trigrams: np.ndarray = field(default_factory=lambda: _NO_SHINGLES)
+    trigrams: np.ndarray = field(default_factory=lambda: NO_SHINGLES)
 
     @property
     def size(self) -> int:
         return len(self.shingles)
 
 
-def _identity(value: int) -> int:
-    return value
+_MERSENNE_PRIME = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
+USED_PERM = BANDS * BAND_ROWS  # the LSH bands use 126 of the 128 permutations
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> np.ndarray:
-    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED).permutations
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's MinHash permutations (a, b) for our seed, the ones the bands use."""
+    a, b = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED).permutations
+    return np.ascontiguousarray(a[:USED_PERM]), np.ascontiguousarray(b[:USED_PERM])
 
 
-def _minhash(hashes: list[int]) -> MinHash:
-    """A datasketch MinHash of shingle hashes that are already 32-bit integers."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=_identity, permutations=_permutations())
-    minhash.update_batch(hashes)
-    return minhash
+def _minhash_numpy(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """datasketch's ``MinHash.update_batch`` on 32-bit shingle hashes: per permutation the least of
+    ((a * h + b) mod 2**64 mod (2**61 - 1)) & (2**32 - 1)."""
+    return np.bitwise_and((hashes[:, None] * a + b) % _MERSENNE_PRIME, _MAX_HASH).min(axis=0)
 
 
-@lru_cache(maxsize=200_000)
-def _word_hash(word: str) -> int:
-    return zlib.crc32(word.encode("utf-8"))
+def _minhash_loop(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """The same values as :func:`_minhash_numpy`, as a loop for numba: the modulo by the Mersenne prime
+    is folded ((x & p) + (x >> 61), then + 1 when that reaches p, which only the low 32 bits keep)."""
+    prime, mask, one, shift = np.uint64((1 << 61) - 1), np.uint64((1 << 32) - 1), np.uint64(1), np.uint64(61)
+    out = np.empty(a.shape[0], dtype=np.uint64)
+    for j in range(a.shape[0]):
+        aj, bj, least = a[j], b[j], mask
+        for i in range(hashes.shape[0]):
+            x = aj * hashes[i] + bj
+            x = (x & prime) + (x >> shift)
+            x = (x + ((x + one) >> shift)) & mask
+            if x < least:
+                least = x
+        out[j] = least
+    return out
 
 
-_NO_SHINGLES: np.ndarray = np.zeros(0, dtype=np.uint64)
+_KERNELS: dict[str, tuple[Callable, Callable]] = {}  # name: (loop for numba, numpy equivalent); filled below
+
+
+@lru_cache(maxsize=None)
+def _compiled(name: str) -> Callable:
+    """A fingerprint's arithmetic (the MinHash most of all) compiled by numba, several times faster than
+    numpy on arrays of a few hundred values and cached on disk after the first process; numpy where
+    numba is not installed. tests/articles/test_fingerprint_minhash.py holds the two equal."""
+    loop, numpy_version = _KERNELS[name]
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - numba is a dependency; kept working without it
+        return numpy_version
+    return numba.njit(cache=True, nogil=True)(loop)
+
+
+def _minhash_kernel() -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    return _compiled("minhash")
+
+
+def _signature(unique: np.ndarray) -> np.ndarray:
+    a, b = _permutations()
+    return _minhash_kernel()(unique, a, b)
+
+
+_WORD_IDS: dict[str, int] = {}
+_WORD_IDS_LIMIT = 200_000
+
+
+def _word_ids(words: list[str]) -> np.ndarray:
+    """crc32 of each word, remembered per word (a dict is several times cheaper than an lru_cache call)."""
+    ids = _WORD_IDS
+    try:
+        return np.fromiter(map(ids.__getitem__, words), dtype=np.uint64, count=len(words))
+    except KeyError:
+        if len(ids) > _WORD_IDS_LIMIT:
+            ids.clear()
+        for word in words:
+            if word not in ids:
+                ids[word] = zlib.crc32(word.encode("utf-8"))
+        return np.fromiter(map(ids.__getitem__, words), dtype=np.uint64, count=len(words))
+
+
+NO_SHINGLES: np.ndarray = np.zeros(0, dtype=np.uint64)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SHIFT = np.uint64(32)
 
 
-def _windows(ids: np.ndarray, count: int, width: int = SHINGLE_WORDS) -> np.ndarray:
-    """One 32-bit hash per window of ``width`` word hashes: a polynomial over them, then mixed."""
+def _windows_numpy(ids: np.ndarray, count: int, width: int) -> np.ndarray:
     acc = np.zeros(count, dtype=np.uint64)
     for offset in range(min(width, len(ids))):
         acc = acc * _MIX + ids[offset:offset + count] + np.uint64(offset + 1)
     return (acc * _MIX) >> _SHIFT
+
+
+def _windows_loop(ids: np.ndarray, count: int, width: int) -> np.ndarray:  # pragma: no cover - compiled
+    mix, shift = np.uint64(0x9E3779B97F4A7C15), np.uint64(32)
+    out = np.empty(count, dtype=np.uint64)
+    span = min(width, ids.shape[0])
+    for start in range(count):
+        acc = np.uint64(0)
+        for offset in range(span):
+            acc = acc * mix + ids[start + offset] + np.uint64(offset + 1)
+        out[start] = (acc * mix) >> shift
+    return out
+
+
+def _windows(ids: np.ndarray, count: int, width: int = SHINGLE_WORDS) -> np.ndarray:
+    """One 32-bit hash per window of ``width`` word hashes: a polynomial over them, then mixed."""
+    return _compiled("windows")(ids, count, width)
 
 
 def _paragraph_words(text: str) -> list[list[str]]:
@@ -120,10 +194,11 @@ def paragraph_shingles(text: str, width: int = SHINGLE_WORDS) -> list[np.ndarray
     return _cut(_paragraph_words(text), width)
 
 
-def _cut(paragraphs: list[list[str]], width: int) -> list[np.ndarray]:
+def _cut(paragraphs: list[list[str]], width: int, ids: np.ndarray | None = None) -> list[np.ndarray]:
     if not paragraphs:
         return []
-    ids = np.fromiter((_word_hash(w) for words in paragraphs for w in words), dtype=np.uint64)
+    if ids is None:
+        ids = _word_ids([w for words in paragraphs for w in words])
     hashes = _windows(ids, max(1, len(ids) - width + 1), width)
     out, start = [], 0
     for words in paragraphs:
@@ -138,32 +213,53 @@ def _cut(paragraphs: list[list[str]], width: int) -> list[np.ndarray]:
 def shingle_set(text: str) -> np.ndarray:
     """The distinct shingle hashes of a text, sorted."""
     paragraphs = paragraph_shingles(text)
-    return np.unique(np.concatenate(paragraphs)) if paragraphs else _NO_SHINGLES
+    return np.unique(np.concatenate(paragraphs)) if paragraphs else NO_SHINGLES
 
 
 def trigram_set(text: str) -> np.ndarray:
     """The distinct 3-word shingle hashes of a text, sorted."""
     paragraphs = paragraph_shingles(text, TRIGRAM_WORDS)
-    return np.unique(np.concatenate(paragraphs)) if paragraphs else _NO_SHINGLES
+    return np.unique(np.concatenate(paragraphs)) if paragraphs else NO_SHINGLES
 
 
-def _keys(tag: int, rows: np.ndarray) -> list[int]:
-    """One signed 64-bit key per row of 32-bit values, distinct per tag (band number, paragraph)."""
+def _keys_numpy(tag: int, rows: np.ndarray) -> np.ndarray:
     acc = np.full(rows.shape[0], tag + 1, dtype=np.uint64) * _MIX
     for column in range(rows.shape[1]):
         acc = (acc ^ rows[:, column].astype(np.uint64)) * _MIX
         acc ^= acc >> _SHIFT
-    return acc.view(np.int64).tolist()
+    return acc
+
+
+def _keys_loop(tag: int, rows: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    mix, shift = np.uint64(0x9E3779B97F4A7C15), np.uint64(32)
+    out = np.empty(rows.shape[0], dtype=np.uint64)
+    for row in range(rows.shape[0]):
+        acc = np.uint64(tag + 1) * mix
+        for column in range(rows.shape[1]):
+            acc = (acc ^ rows[row, column]) * mix
+            acc ^= acc >> shift
+        out[row] = acc
+    return out
+
+
+def _keys(tag: int, rows: np.ndarray) -> list[int]:
+    """One signed 64-bit key per row of 32-bit values, distinct per tag (band number, paragraph)."""
+    return _compiled("keys")(tag, np.ascontiguousarray(rows, dtype=np.uint64)).view(np.int64).tolist()
+
+
+_KERNELS.update(minhash=(_minhash_loop, _minhash_numpy), windows=(_windows_loop, _windows_numpy),
+                keys=(_keys_loop, _keys_numpy))
 
 
 def fingerprint(text: str) -> Fingerprint:
     words = _paragraph_words(text)
-    paragraphs = _cut(words, SHINGLE_WORDS)
-    if not paragraphs:
-        return Fingerprint((), _NO_SHINGLES)
+    if not words:
+        return Fingerprint((), NO_SHINGLES)
+    ids = _word_ids([w for paragraph in words for w in paragraph])  # hashed once for both shingle widths
+    paragraphs = _cut(words, SHINGLE_WORDS, ids)
     unique = np.unique(np.concatenate(paragraphs))
-    trigrams = np.unique(np.concatenate(_cut(words, TRIGRAM_WORDS)))
-    signature = _minhash(unique.tolist()).hashvalues[:BANDS * BAND_ROWS].reshape(BANDS, BAND_ROWS)
+    trigrams = np.unique(np.concatenate(_cut(words, TRIGRAM_WORDS, ids)))
+    signature = _signature(unique).reshape(BANDS, BAND_ROWS)
     bands = signature ^ (np.arange(BANDS, dtype=np.uint64) << _SHIFT)[:, None]  # band number in each key
     keys = _keys(0, bands)
     # A paragraph's key is the least of its shingle hashes: a one-permutation MinHash of the paragraph.
@@ -188,14 +284,25 @@ def resemblance(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 def store_fingerprints(fingerprints: list[tuple[int, Fingerprint]], *, replace: bool = False) -> None:
     """Write the LSH keys of these articles (``replace``: their text changed, drop the old keys)."""
-    from articles.importing.bulk import insert_rows
+    from django.db import connection
+
+    from articles.importing.bulk import copy_text, insert_rows
     from articles.models import LshBand
 
     if replace:
         LshBand.objects.filter(article_id__in=[article_id for article_id, _ in fingerprints]).delete()
+    if not fingerprints:
+        return
     # In key order, so that the inserts walk the key index from one end to the other.
-    rows = sorted((key, article_id) for article_id, print_ in fingerprints for key in print_.keys)
-    insert_rows(LshBand, [{"key": key, "article_id": article_id} for key, article_id in rows])
+    keys = np.fromiter((key for _, print_ in fingerprints for key in print_.keys), dtype=np.int64)
+    ids = np.repeat(np.array([article_id for article_id, _ in fingerprints], dtype=np.int64),
+                    [len(print_.keys) for _, print_ in fingerprints])
+    order = np.lexsort((ids, keys))
+    rows = zip(keys[order].tolist(), ids[order].tolist())
+    if connection.vendor == "postgresql":  # about 30 rows an article: written as COPY text, not row by row
+        copy_text(LshBand, ("key", "article_id"), "".join(f"{key}\t{article_id}\n" for key, article_id in rows))
+    else:
+        insert_rows(LshBand, [{"key": key, "article_id": article_id} for key, article_id in rows])
 
 
 def paragraph_overlap(text: str, other: str) -> list[tuple[str, float]]:

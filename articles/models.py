@@ -367,7 +367,12 @@ class ProvenanceEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["occurred_at", "id"]
-        indexes = [models.Index(fields=["article", "occurred_at"], name="provenance_article_time")]
+        indexes = [
+            models.Index(fields=["article", "occurred_at"], name="provenance_article_time"),
+            # An imported article's extracted event holds its line's hash: a re-import finds unchanged lines by it.
+            models.Index(fields=["input_sha256"], name="provenance_extracted_input",
+                         condition=models.Q(kind="extracted")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"

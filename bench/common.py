@@ -53,6 +53,9 @@ class Result:
         goal = f"goal {sign} {number(self.goal)}" if self.goal is not None else "no goal"
         verdict = "ok" if self.met else "BELOW GOAL"
         took = f" in {self.details['seconds']} s" if "seconds" in self.details and self.unit != "s" else ""
+        if "cpu_ms_per_article" in self.details:
+            took += (f", {self.details['cpu_ms_per_article']} ms CPU/article, "
+                     f"load {self.details.get('load_average_1m_before', '?')}")
         return f"{self.figure}: {number(self.measured)} {self.unit}{took} ({goal}: {verdict})"
 
 

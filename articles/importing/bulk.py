@@ -61,3 +61,85 @@ def _copy(model: type[models.Model], rows: list[Row]) -> None:
                 if values[index] is not None:
                     values[index] = json.dumps(values[index])
             copy.write_row(values)
+
+
+# --- rows as tuples: the import's path ------------------------------------------------------
+# The columns a caller names, in its order, then every other column with its model default (the same
+# for each row, so computed once). JSON columns are never named (their adaptation differs per database).
+
+def _other_columns(model: type[models.Model], columns: tuple[str, ...]) -> tuple[list[str], tuple]:
+    others = [f for f in model._meta.concrete_fields if f.attname not in columns and not f.primary_key]
+    defaults = tuple(json.dumps(f.get_default()) if isinstance(f, models.JSONField) else f.get_default()
+                     for f in others)
+    return [f.column for f in others], defaults
+
+
+def _columns(model: type[models.Model], names: tuple[str, ...]) -> list[str]:
+    """The database columns of these fields (by name or attname)."""
+    by_name = {f.attname: f.column for f in model._meta.concrete_fields} | {
+        f.name: f.column for f in model._meta.concrete_fields}
+    return [by_name[name] for name in names]
+
+
+def insert_tuples(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert rows given as tuples of ``columns`` (attnames); COPY on PostgreSQL, bulk_create elsewhere."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create([model(**dict(zip(columns, row))) for row in rows],
+                                           batch_size=ORM_BATCH_SIZE)
+        return
+    other_columns, defaults = _other_columns(model, columns)
+    quote = connection.ops.quote_name
+    names = _columns(model, columns)
+    sql = (f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in [*names, *other_columns])}) "
+           f"FROM STDIN")
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row + defaults)
+
+
+def insert_tuples_returning_ids(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> list[int]:
+    """Insert rows (tuples of ``columns``, without the id) and return their new ids, in order."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objects = [model(**dict(zip(columns, row))) for row in rows]
+        model._default_manager.bulk_create(objects, batch_size=ORM_BATCH_SIZE)
+        return [obj.pk for obj in objects]
+    ids = _next_ids(model, len(rows))
+    insert_tuples(model, ("id", *columns), [(pk, *row) for pk, row in zip(ids, rows)])
+    return ids
+
+
+def update_tuples(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Set ``columns[1:]`` of the rows whose id is ``columns[0]``: on PostgreSQL COPY into a staging table,
+    then one UPDATE … FROM; elsewhere bulk_update."""
+    if not rows:
+        return
+    assert columns[0] == "id"
+    if connection.vendor != "postgresql":
+        objects = [model(**dict(zip(columns, row))) for row in rows]
+        model._default_manager.bulk_update(objects, list(columns[1:]), batch_size=ORM_BATCH_SIZE)
+        return
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    names = _columns(model, columns)
+    staging = quote(f"staging_{table}")
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "
+                       f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table)} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY {staging} ({', '.join(quote(n) for n in names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        assignments = ", ".join(f"{quote(n)} = s.{quote(n)}" for n in names[1:])
+        cursor.execute(f"UPDATE {quote(table)} t SET {assignments} FROM {staging} s WHERE t.id = s.id")
+        cursor.execute(f"TRUNCATE {staging}")  # a second call in the same transaction starts empty
+
+
+def copy_text(model: type[models.Model], columns: tuple[str, ...], text: str) -> None:
+    """COPY rows already written in COPY's text format (PostgreSQL only)."""
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        copy.write(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone as dt_timezone
 from typing import Any
 
@@ -18,6 +19,10 @@ from articles.urlnorm import host_of, url_key, validate_url
 ISO_LANGUAGE_LENGTH = (2, 3)
 ASSET_KINDS = list(Asset.Kind.values)
 BASES = list(Article.Basis.values)
+
+
+# The same few credit lines come back on every line of a file (an agency's photographers).
+_credit = lru_cache(maxsize=4096)(parse_credit)
 
 
 class RecordError(ValueError):
@@ -101,7 +106,7 @@ def _asset(data: Any, index: int) -> AssetRecord:
     except ValueError as exc:
         raise RecordError(f"assets[{index}].url: {exc}") from None
     credit_line = _text(data, "credit_line", limit=1000)
-    credit = parse_credit(credit_line)  # who the credit names, unless the record says it outright
+    credit = _credit(credit_line)  # who the credit names, unless the record says it outright
     return AssetRecord(
         kind=_choice(data, "kind", ASSET_KINDS, Asset.Kind.PHOTO), url=url, url_key=key,
         credit_line=credit_line, caption=_text(data, "caption", limit=5000),

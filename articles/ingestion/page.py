@@ -18,11 +18,13 @@ from articles.ingestion.addresses import (PageAddresses, PrimarySource, Rejected
 from articles.ingestion.extract import ExtractedFigure, ExtractedPage, extract_page
 from articles.ingestion.figures import CREDIT_ELEMENT
 from articles.ingestion.rights_holder import article_rights_holder
-from articles.models import Article, ArticleUrlKey, Asset, Creator, ProvenanceEvent, StayDownMatch
+from articles.models import Article, ArticleUrlKey, Asset, Creator
 from articles.publishing import GateRequest, GateVerdict, ask_gate, report_held
 from articles.services.parties import (PARTY_NAME_LENGTH, creator_named, register_hosts, rights_holder_named,
                                        source_for_host_or_new)
 from articles.shortening import shortened
+from articles.services.provenance import (Event, Translation, content_events, edited_event, fetched_event,
+                                          record_resemblances, verdict_outcome, write_events)
 from articles.urlnorm import InvalidUrl, host_of, url_key, validate_url
 
 __all__ = ["IngestError", "IngestResult", "PrimarySource", "ingest_page", "resolve_primary_source"]
@@ -158,30 +160,22 @@ def _store(page: ExtractedPage, addresses: PageAddresses, raw_bytes: bytes, tran
     _store_addresses(article, addresses)
 
     html_hash = sha256_hex(raw_bytes)
-    events = []
     if existing:
-        events.append(ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.EDITED, actor=actor,
-                                      occurred_at=now, input_sha256=existing.content_sha256,
-                                      output_sha256=page.content_sha256, detail={"reason": "re-ingested with new text"}))
+        first = edited_event(article.pk, actor=actor, now=now, before_sha256=existing.content_sha256,
+                             after_sha256=page.content_sha256, reason="re-ingested with new text")
     else:
-        events.append(ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.FETCHED, actor=actor,
-                                      occurred_at=now, output_sha256=html_hash,
-                                      detail={"url": primary.raw or None,
-                                              "primary_source": primary.normalised if addresses.syndicated
-                                              else primary.raw or "unknown",
-                                              **({"taken_from": addresses.taken_from_url,
-                                                  "original_declared_by": addresses.original_declared_by}
-                                                 if addresses.syndicated else {})}))
-    events.append(ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.EXTRACTED, actor=actor, occurred_at=now,
-                                  input_sha256=html_hash, output_sha256=page.content_sha256,
-                                  detail={"assets": len(assets), "canonical_url": primary.canonical or None,
-                                          **({"rejected": article.rejected_parts} if article.rejected_parts else {}),
-                                          **({"cut_to_fit": cuts} if cuts else {})}))
-    if translated_from:
-        events.append(ProvenanceEvent(
-            article=article, kind=ProvenanceEvent.Kind.TRANSLATED, actor=f"engine:{translation_engine or 'unknown'}",
-            occurred_at=now, input_sha256=html_hash, output_sha256=page.content_sha256,
-            detail={"engine": translation_engine or "unknown", "from": translated_from, "to": language}))
+        first = fetched_event(
+            article.pk, actor=actor, now=now, fetched_sha256=html_hash,
+            detail={"url": primary.raw or None,
+                    "primary_source": primary.normalised if addresses.syndicated else primary.raw or "unknown",
+                    **({"taken_from": addresses.taken_from_url, "original_declared_by": addresses.original_declared_by}
+                       if addresses.syndicated else {})})
+    events = [first, *content_events(
+        article.pk, actor=actor, now=now, fetched_sha256=html_hash, content_sha256=page.content_sha256,
+        extracted={"assets": len(assets), "canonical_url": primary.canonical or None,
+                   **({"rejected": article.rejected_parts} if article.rejected_parts else {}),
+                   **({"cut_to_fit": cuts} if cuts else {})},
+        translation=Translation(translation_engine, translated_from, language) if translated_from else None)]
     text_print = fingerprint(article.body)
     store_fingerprints([(article.pk, text_print)], replace=bool(existing))
     verdict = None
@@ -192,36 +186,21 @@ def _store(page: ExtractedPage, addresses: PageAddresses, raw_bytes: bytes, tran
             asset_file_hashes=tuple(a.file_sha256 for a in assets if a.file_sha256), text_fingerprint=text_print))
         events.extend(_apply_verdict(article, verdict, first_time=not existing, actor=actor, now=now))
         record_resemblances([(article.pk, verdict)], now=now)
-    ProvenanceEvent.objects.bulk_create(events)
+    write_events(events)
     if verdict is not None:
         report_held([(article.pk, verdict)])  # compliance audits it: last in the transaction
     return IngestResult(article, created=not existing, changed=bool(existing), verdict=verdict)
 
 
-def record_resemblances(outcomes: list[tuple[int, GateVerdict]], *, now: datetime) -> None:
-    """Near duplicates of withdrawn articles the gate saw: the held match, and review suggestions."""
-    rows = [StayDownMatch(article_id=article_id, withdrawn_article_id=r.article_id, jaccard=r.jaccard,
-                          containment=r.containment, created_at=now,
-                          outcome=(StayDownMatch.Outcome.HELD if r.article_id == verdict.matched_article_id
-                                   and not verdict.publish else StayDownMatch.Outcome.SUGGESTED))
-            for article_id, verdict in outcomes for r in verdict.resemblances]
-    StayDownMatch.objects.bulk_create(rows, ignore_conflicts=True)
-
-
-def _apply_verdict(article: Article, verdict: GateVerdict, *, first_time: bool, actor: str, now: datetime) -> list[ProvenanceEvent]:
-    """A new article goes live or is held; an edited live one stays live unless the gate objects."""
-    if verdict.publish:
-        if not first_time:
-            return []
-        article.status, article.published_at = Article.Status.PUBLISHED, now
-        article.save(update_fields=["status", "published_at", "updated_at"])
-        return [ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.PUBLISHED, actor=actor,
-                                occurred_at=now, output_sha256=article.content_sha256)]
-    article.status, article.status_reason = Article.Status.HELD, Article.short_reason(verdict.reason)
-    article.held_match_id = verdict.matched_article_id
-    article.save(update_fields=["status", "status_reason", "held_match", "updated_at"])
-    return [ProvenanceEvent(article=article, kind=ProvenanceEvent.Kind.HELD, actor=actor, occurred_at=now,
-                            detail={"reason": verdict.reason, "evidence": verdict.evidence})]
+def _apply_verdict(article: Article, verdict: GateVerdict, *, first_time: bool, actor: str, now: datetime) -> list[Event]:
+    """The verdict's fields saved on the article; its event, if any (articles.services.provenance)."""
+    fields, event = verdict_outcome(article.pk, verdict, first_time=first_time, content_sha256=article.content_sha256,
+                                    actor=actor, now=now)
+    for name, value in fields.items():
+        setattr(article, name, value)
+    if fields:
+        article.save(update_fields=[*fields, "updated_at"])
+    return [event] if event else []
 
 
 def _store_addresses(article: Article, addresses: PageAddresses) -> None:

@@ -9,33 +9,59 @@ One line, one article::
      "translated_from": "uk", "translation_engine": "deepl", "published_at": "2022-05-16T10:00:00Z",
      "assets": [{"kind": "photo", "url": "...", "credit_line": "Photo by A/Agency", "caption": "..."}]}
 
-Work happens in batches: each batch is one transaction with a handful of set-based queries
-(COPY on PostgreSQL), while a forked process parses and fingerprints the lines of the next batch.
+Work happens in chunks of ``batch_size`` lines:
+
+1. Lines imported before and unchanged since are recognised by their hash alone, one query per chunk
+   (the ``extracted`` event of an imported article records its line's hash and the text's): they are
+   counted unchanged without being parsed.
+2. The other lines are parsed, validated and fingerprinted in a forked process, while this one writes
+   the previous chunk.
+3. Each chunk is one transaction of set-based statements: rows are tuples written with COPY on
+   PostgreSQL (``bulk_create`` elsewhere), changed articles updated from a staging table.
+
 bench/README.md has the measured rate.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
+from contextlib import contextmanager
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from articles.fingerprints import fallback_lookup_key, store_fingerprints
-from articles.importing.bulk import Row, insert_rows, insert_rows_returning_ids
+from articles.fingerprints import NO_SHINGLES, Fingerprint, fallback_lookup_key, sha256_hex, store_fingerprints
+from articles.importing.bulk import insert_tuples, insert_tuples_returning_ids, update_tuples
 from articles.importing.records import ArticleRecord, AssetRecord, RecordError, parse_record
 from articles.importing.registry import PartyRegistry
 from articles.models import Article, Asset, Creator, ProvenanceEvent
 from articles.publishing import GateRequest, GateVerdict, ask_gate_many, report_held
-from articles.ingestion.page import DISPLAY_BY_KIND, ROLE_BY_KIND, record_resemblances
+from articles.ingestion.page import DISPLAY_BY_KIND, ROLE_BY_KIND
+from articles.services.provenance import (Event, Translation, content_events, edited_event, fetched_event,
+                                          record_resemblances, verdict_outcome, write_events)
 
 BATCH_SIZE = 1000
+GC_EVERY_BATCHES = 50
+KNOWN_LINES_CHUNK = 500  # hashes per query: under SQLite's limit on bound parameters
+
+ARTICLE_COLUMNS = (
+    "slug", "title", "body", "language", "source_id", "rights_holder_id", "basis", "license",
+    "primary_source_url_raw", "primary_source_url_canonical", "primary_source_url_final", "primary_source_url",
+    "primary_source_key", "lookup_key", "translated_from", "translation_engine", "original_published_at",
+    "content_sha256", "status", "status_reason", "held_match_id", "published_at", "created_at", "updated_at",
+)
+ASSET_COLUMNS = ("article_id", "position", "kind", "original_url", "url_key", "credit_line", "caption", "creator_id",
+                 "rights_holder_id", "license", "display", "file_sha256")
+CHANGED_COLUMNS = ("id", "title", "body", "content_sha256", "license", "basis", "rights_holder_id", "updated_at")
 
 
 @dataclass
@@ -62,12 +88,30 @@ def import_lines(lines: Iterable[tuple[int, str]], *, actor: str, report: Import
                  batch_size: int = BATCH_SIZE, on_batch: Callable[[ImportReport], None] | None = None
                  ) -> ImportReport:
     report = report or ImportReport()
-    with _parser() as parser:
-        for batch in _batches(_parsed(lines, parser, report, ahead=batch_size), batch_size):
-            _import_batch(batch, actor=actor, report=report)
+    with _no_cyclic_gc(), _parser() as parser:
+        for number, batch in enumerate(_parsed(lines, parser, report, size=batch_size), start=1):
+            if batch:
+                _import_batch(batch, actor=actor, report=report)
             if on_batch:
                 on_batch(report)
+            if number % GC_EVERY_BATCHES == 0:
+                gc.collect()
     return report
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """A batch allocates some hundred thousand objects (records, rows, events) and nearly no cycles, yet
+    each allocation burst set off the cyclic collector over the whole heap: a third of the import's CPU
+    went there. Off while importing (and in the parser process forked meanwhile), a full collection
+    every GC_EVERY_BATCHES batches."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _parser() -> Executor:
@@ -80,22 +124,84 @@ def _parser() -> Executor:
 
 
 def _parsed(lines: Iterable[tuple[int, str]], parser: Executor, report: ImportReport, *,
-            ahead: int) -> Iterator[tuple[int, ArticleRecord]]:
-    """Valid records in line order; the next lines are parsed while the database writes these."""
+            size: int) -> Iterator[list[tuple[int, ArticleRecord]]]:
+    """Each chunk's valid records that are not known unchanged, in line order; the next chunk is
+    parsed while the database writes this one."""
     remaining = iter(lines)
-    chunks = iter(lambda: list(islice(remaining, ahead)), [])
     pending: Future | None = None
-    for chunk in chunks:
-        following = parser.submit(_parse_chunk, chunk)
+    for chunk in iter(lambda: list(islice(remaining, size)), []):
+        following = parser.submit(_parse_chunk, _not_known(chunk, report))
         if pending is not None:
-            yield from _accepted(pending.result(), report)
+            yield _accepted(_unpacked(*pending.result()), report)
         pending = following
     if pending is not None:
-        yield from _accepted(pending.result(), report)
+        yield _accepted(_unpacked(*pending.result()), report)
 
 
-def _parse_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, ArticleRecord | str]]:
-    return [(number, _parse_line(text)) for number, text in chunk]
+def _not_known(chunk: list[tuple[int, str]], report: ImportReport) -> list[tuple[int, str]]:
+    """The lines that are not, byte for byte, the line an article was imported from and still holds
+    the text of; those are counted unchanged here, without parsing."""
+    hashed = [(number, text, sha256_hex(text.strip())) for number, text in chunk]
+    known = known_lines([line_hash for _, _, line_hash in hashed])
+    fresh = [(number, text) for number, text, line_hash in hashed if line_hash not in known]
+    report.unchanged += len(chunk) - len(fresh)
+    return fresh
+
+
+def known_lines(line_hashes: list[str]) -> set[str]:
+    """Which of these line hashes an imported article's ``extracted`` event records (its input), with
+    the text it holds today (its output). Articles without a known primary source are left out: their
+    key depends on their source's slug, which may have changed since."""
+    found: set[str] = set()
+    for start in range(0, len(line_hashes), KNOWN_LINES_CHUNK):
+        found.update(ProvenanceEvent.objects.filter(
+            kind=ProvenanceEvent.Kind.EXTRACTED, input_sha256__in=line_hashes[start:start + KNOWN_LINES_CHUNK],
+            output_sha256=F("article__content_sha256"),
+        ).exclude(article__primary_source_key="").values_list("input_sha256", flat=True))
+    return found
+
+
+Parsed = list[tuple[int, ArticleRecord | str]]
+
+
+def _parse_chunk(chunk: list[tuple[int, str]]) -> tuple[Parsed, list[int], bytes]:
+    """The chunk's records or errors, in the forked process. Their shingle sets travel apart, as one
+    buffer of 32-bit values (the hashes are 32-bit): pickling two arrays per record cost the two
+    processes more than parsing the JSON."""
+    parsed: Parsed = []
+    sizes: list[int] = []
+    arrays: list[np.ndarray] = []
+    for number, text in chunk:
+        result = _parse_line(text)
+        if isinstance(result, ArticleRecord):
+            print_ = result.text_print
+            sizes += (len(print_.shingles), len(print_.trigrams))
+            arrays += (print_.shingles, print_.trigrams)
+            _set_print(result, Fingerprint(print_.keys, NO_SHINGLES))
+        parsed.append((number, result))
+    packed = np.concatenate(arrays).astype(np.uint32).tobytes() if arrays else b""
+    return parsed, sizes, packed
+
+
+def _set_print(record: ArticleRecord, print_: Fingerprint) -> None:
+    """On a record only this chunk holds: dataclasses.replace() of its 17 fields cost more than the rest
+    of the hand-over."""
+    object.__setattr__(record, "text_print", print_)
+
+
+def _unpacked(parsed: Parsed, sizes: list[int], packed: bytes) -> Parsed:
+    values = np.frombuffer(packed, dtype=np.uint32).astype(np.uint64)
+    bounds = np.cumsum([0, *sizes]).tolist()
+    out: Parsed = []
+    index = 0
+    for number, result in parsed:
+        if isinstance(result, ArticleRecord):
+            shingles = values[bounds[index]:bounds[index + 1]]
+            trigrams = values[bounds[index + 1]:bounds[index + 2]]
+            index += 2
+            _set_print(result, Fingerprint(result.text_print.keys, shingles, trigrams))
+        out.append((number, result))
+    return out
 
 
 def _parse_line(text: str) -> ArticleRecord | str:
@@ -105,24 +211,14 @@ def _parse_line(text: str) -> ArticleRecord | str:
         return _one_line(exc)
 
 
-def _accepted(parsed: list[tuple[int, ArticleRecord | str]], report: ImportReport
-              ) -> Iterator[tuple[int, ArticleRecord]]:
+def _accepted(parsed: Parsed, report: ImportReport) -> list[tuple[int, ArticleRecord]]:
+    accepted = []
     for number, result in parsed:
         if isinstance(result, str):
             report.errors.append((number, result))
         else:
-            yield number, result
-
-
-def _batches(records: Iterator[tuple[int, ArticleRecord]], size: int) -> Iterator[list[tuple[int, ArticleRecord]]]:
-    batch: list[tuple[int, ArticleRecord]] = []
-    for item in records:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+            accepted.append((number, result))
+    return accepted
 
 
 def _one_line(exc: ValueError) -> str:
@@ -147,149 +243,118 @@ def _import_batch(batch: list[tuple[int, ArticleRecord]], *, actor: str, report:
         now = timezone.now()
         new, changed = [], []
         for (key, language), (number, record) in keyed.items():
-            article = existing.get((key, language))
-            if article is None:
+            stored = existing.get((key, language))
+            if stored is None:
                 new.append((key, record))
-            elif article.content_sha256 != record.content_sha256:
-                changed.append((article, record))
+            elif stored[1] != record.content_sha256:
+                changed.append((stored, record))
             else:
                 report.unchanged += 1
         events, held = _create_new(new, registry, actor=actor, now=now, report=report)
         events += _update_changed(changed, registry, actor=actor, now=now, report=report)
-        insert_rows(ProvenanceEvent, events)
+        write_events(events)
         report_held(held)  # compliance audits what its gate held: last in the transaction
 
 
-def _existing(keys: set[str]) -> dict[tuple[str, str], Article]:
-    articles = (Article.objects.select_for_update().filter(lookup_key__in=keys)
-                .only("id", "lookup_key", "language", "content_sha256"))
-    return {(a.lookup_key, a.language): a for a in articles}
+def _existing(keys: set[str]) -> dict[tuple[str, str], tuple[int, str]]:
+    """(lookup key, language) -> (id, content hash) of the stored articles, locked for this batch."""
+    rows = (Article.objects.select_for_update().filter(lookup_key__in=keys)
+            .values_list("id", "lookup_key", "language", "content_sha256"))
+    return {(key, language): (pk, content) for pk, key, language, content in rows}
 
 
-def _new_article(record: ArticleRecord, key: str, registry: PartyRegistry, now: datetime) -> Row:
-    return {
-        "slug": f"{record.slug_stem}-{key[:8]}-{record.language}",
-        "title": record.title, "body": record.body, "language": record.language,
-        "source_id": _pk(registry.source(record)), "rights_holder_id": _pk(registry.holder(record.rights_holder)),
-        "basis": record.basis, "license": record.license,
-        "primary_source_url_raw": record.primary.raw, "primary_source_url_canonical": record.primary.canonical,
-        "primary_source_url_final": record.primary.final, "primary_source_url": record.primary.normalised,
-        "primary_source_key": record.primary.key, "lookup_key": key,
-        "translated_from": record.translated_from, "translation_engine": record.translation_engine,
-        "original_published_at": record.published_at, "content_sha256": record.content_sha256,
-        "status": Article.Status.HELD, "created_at": now, "updated_at": now,
-    }
+def _create_new(new: list[tuple[str, ArticleRecord]], registry: PartyRegistry, *, actor: str, now: datetime,
+                report: ImportReport) -> tuple[list[Event], list[tuple[int, GateVerdict]]]:
+    if not new:
+        return [], []
+    records = [record for _, record in new]
+    sources = [_pk(registry.source(record)) for record in records]
+    verdicts = ask_gate_many([_gate_request(record, source) for record, source in zip(records, sources)])
+    outcomes = [verdict_outcome(0, verdict, first_time=True, content_sha256=record.content_sha256, actor=actor,
+                                now=now) for record, verdict in zip(records, verdicts)]
+    ids = insert_tuples_returning_ids(Article, ARTICLE_COLUMNS, [
+        _article_row(record, key, source, registry, fields, now)
+        for (key, record), source, (fields, _) in zip(new, sources, outcomes)])
+    report.created += len(new)
+    report.held += sum(1 for verdict in verdicts if not verdict.publish)
+    store_fingerprints([(pk, record.text_print) for pk, record in zip(ids, records)])
+    record_resemblances([(pk, verdict) for pk, verdict in zip(ids, verdicts) if verdict.resemblances], now=now)
+    _link_creators(ids, records, registry)
+    insert_tuples(Asset, ASSET_COLUMNS, [_asset_row(pk, record_asset, position, registry)
+                                         for pk, record in zip(ids, records)
+                                         for position, record_asset in enumerate(record.assets)])
+    events = []
+    for pk, record, (_, verdict_event) in zip(ids, records, outcomes):
+        events += _intake_events(pk, record, actor=actor, now=now)
+        assert verdict_event is not None  # a first verdict always has its event
+        events.append(verdict_event._replace(article_id=pk))
+    return events, [(pk, verdict) for pk, verdict in zip(ids, verdicts) if not verdict.publish]
+
+
+def _gate_request(record: ArticleRecord, source_id: int | None) -> GateRequest:
+    return GateRequest(
+        title=record.title, body=record.body, language=record.language,
+        source_id=source_id, primary_source_key=record.primary.key,
+        asset_url_keys=tuple(a.url_key for a in record.assets),
+        asset_file_hashes=tuple(a.file_sha256 for a in record.assets if a.file_sha256),
+        text_fingerprint=record.text_print)
+
+
+def _article_row(record: ArticleRecord, key: str, source_id: int | None, registry: PartyRegistry, verdict: dict,
+                 now: datetime) -> tuple:
+    """A new article's values in ARTICLE_COLUMNS' order, with what the gate's verdict sets."""
+    primary = record.primary
+    return (
+        f"{record.slug_stem}-{key[:8]}-{record.language}", record.title, record.body, record.language,
+        source_id, _pk(registry.holder(record.rights_holder)), record.basis, record.license,
+        primary.raw, primary.canonical, primary.final, primary.normalised, primary.key, key,
+        record.translated_from, record.translation_engine, record.published_at, record.content_sha256,
+        verdict["status"], verdict.get("status_reason", ""), verdict.get("held_match_id"), verdict.get("published_at"),
+        now, now,
+    )
 
 
 def _pk(instance) -> int | None:
     return instance.pk if instance is not None else None
 
 
-def _create_new(new: list[tuple[str, ArticleRecord]], registry: PartyRegistry, *, actor: str, now: datetime,
-                report: ImportReport) -> tuple[list[Row], list[tuple[int, GateVerdict]]]:
-    articles = [_new_article(record, key, registry, now) for key, record in new]
-    records = [record for _, record in new]
-    verdicts = ask_gate_many([_gate_request(article, record) for article, record in zip(articles, records)])
-    for article, verdict in zip(articles, verdicts):
-        _apply_verdict(article, verdict, now=now, report=report)
-    insert_rows_returning_ids(Article, articles)
-    report.created += len(new)
-    store_fingerprints([(article["id"], record.text_print) for article, record in zip(articles, records)])
-    outcomes = [(article["id"], verdict) for article, verdict in zip(articles, verdicts)]
-    record_resemblances([(pk, verdict) for pk, verdict in outcomes if verdict.resemblances], now=now)
-    _link_creators(articles, records, registry)
-    insert_rows(Asset, [_asset(article["id"], record_asset, position, registry)
-                        for article, record in zip(articles, records)
-                        for position, record_asset in enumerate(record.assets)])
-    events = [event for article, record, verdict in zip(articles, records, verdicts)
-              for event in _intake_events(article, record, actor=actor, now=now, verdict=verdict)]
-    return events, [(pk, verdict) for pk, verdict in outcomes if not verdict.publish]
-
-
-def _gate_request(article: Row, record: ArticleRecord) -> GateRequest:
-    return GateRequest(
-        title=article["title"], body=article["body"], language=article["language"],
-        source_id=article["source_id"], primary_source_key=article["primary_source_key"],
-        asset_url_keys=tuple(a.url_key for a in record.assets),
-        asset_file_hashes=tuple(a.file_sha256 for a in record.assets if a.file_sha256),
-        text_fingerprint=record.text_print)
-
-
-def _apply_verdict(article: Row, verdict: GateVerdict, *, now: datetime, report: ImportReport) -> None:
-    if verdict.publish:
-        article["status"], article["published_at"] = Article.Status.PUBLISHED, now
-    else:
-        article["status"], article["status_reason"] = Article.Status.HELD, verdict.reason[:500]
-        article["held_match_id"] = verdict.matched_article_id
-        report.held += 1
-
-
-def _update_changed(changed: list[tuple[Article, ArticleRecord]], registry: PartyRegistry, *, actor: str,
-                    now: datetime, report: ImportReport) -> list[Row]:
-    events = []
-    for article, record in changed:
-        events.append(_event(article.pk, ProvenanceEvent.Kind.EDITED, actor, now,
-                             input_sha256=article.content_sha256, output_sha256=record.content_sha256,
-                             detail={"reason": "re-imported with new text"}))
-        article.title, article.body, article.content_sha256 = record.title, record.body, record.content_sha256
-        article.license, article.basis = record.license, record.basis
-        article.rights_holder = registry.holder(record.rights_holder)
-        article.updated_at = now
-    Article.objects.bulk_update(
-        [article for article, _ in changed],
-        ["title", "body", "content_sha256", "license", "basis", "rights_holder", "updated_at"],
-        batch_size=500,
-    )
-    store_fingerprints([(article.pk, record.text_print) for article, record in changed], replace=True)
-    report.updated += len(changed)
-    return events
-
-
-def _event(article_id: int, kind: str, actor: str, now: datetime, *, input_sha256: str = "",
-           output_sha256: str = "", detail: dict | None = None) -> Row:
-    return {"article_id": article_id, "kind": kind, "actor": actor, "occurred_at": now,
-            "input_sha256": input_sha256, "output_sha256": output_sha256,
-            "detail": {} if detail is None else detail}
-
-
-def _intake_events(article: Row, record: ArticleRecord, *, actor: str, now: datetime,
-                   verdict: GateVerdict) -> list[Row]:
-    Kind, pk = ProvenanceEvent.Kind, article["id"]
-    events = [
-        _event(pk, Kind.FETCHED, actor, now, output_sha256=record.line_sha256,
-               detail={"url": record.primary.raw or None, "primary_source": record.primary.raw or "unknown",
-                       "via": "import"}),
-        _event(pk, Kind.EXTRACTED, actor, now, input_sha256=record.line_sha256,
-               output_sha256=record.content_sha256, detail={"assets": len(record.assets)}),
+def _intake_events(pk: int, record: ArticleRecord, *, actor: str, now: datetime) -> list[Event]:
+    """Fetched (the line's hash), extracted (line to text: what recognises the line when it comes again),
+    translated when it was; the gate's event follows."""
+    return [
+        fetched_event(pk, actor=actor, now=now, fetched_sha256=record.line_sha256,
+                      detail={"url": record.primary.raw or None, "primary_source": record.primary.raw or "unknown",
+                              "via": "import"}),
+        *content_events(pk, actor=actor, now=now, fetched_sha256=record.line_sha256,
+                        content_sha256=record.content_sha256, extracted={"assets": len(record.assets)},
+                        translation=(Translation(record.translation_engine, record.translated_from, record.language)
+                                     if record.translated_from else None)),
     ]
-    if record.translated_from:
-        engine = record.translation_engine or "unknown"
-        events.append(_event(pk, Kind.TRANSLATED, f"engine:{engine}", now, input_sha256=record.line_sha256,
-                             output_sha256=record.content_sha256,
-                             detail={"engine": engine, "from": record.translated_from, "to": record.language}))
-    if article["status"] == Article.Status.PUBLISHED:
-        events.append(_event(pk, Kind.PUBLISHED, actor, now, output_sha256=record.content_sha256))
-    else:
-        events.append(_event(pk, Kind.HELD, actor, now, detail={"reason": verdict.reason, "evidence": verdict.evidence}))
-    return events
 
 
-def _link_creators(articles: list[Row], records: list[ArticleRecord], registry: PartyRegistry) -> None:
+def _update_changed(changed: list[tuple[tuple[int, str], ArticleRecord]], registry: PartyRegistry, *, actor: str,
+                    now: datetime, report: ImportReport) -> list[Event]:
+    if not changed:
+        return []
+    update_tuples(Article, CHANGED_COLUMNS, [
+        (pk, record.title, record.body, record.content_sha256, record.license, record.basis,
+         _pk(registry.holder(record.rights_holder)), now) for (pk, _), record in changed])
+    store_fingerprints([(pk, record.text_print) for (pk, _), record in changed], replace=True)
+    report.updated += len(changed)
+    return [edited_event(pk, actor=actor, now=now, before_sha256=before, after_sha256=record.content_sha256,
+                         reason="re-imported with new text") for (pk, before), record in changed]
+
+
+def _link_creators(ids: list[int], records: list[ArticleRecord], registry: PartyRegistry) -> None:
     links = dict.fromkeys(
-        (article["id"], registry.creator(name, Creator.Role.AUTHOR).pk)
-        for article, record in zip(articles, records) for name in record.authors
-    )
-    insert_rows(Article.creators.through, [{"article_id": a, "creator_id": c} for a, c in links])
+        (pk, registry.creator(name, Creator.Role.AUTHOR).pk) for pk, record in zip(ids, records)
+        for name in record.authors)
+    insert_tuples(Article.creators.through, ("article_id", "creator_id"), list(links))
 
 
-def _asset(article_id: int, record_asset: AssetRecord, position: int, registry: PartyRegistry) -> Row:
+def _asset_row(article_id: int, record_asset: AssetRecord, position: int, registry: PartyRegistry) -> tuple:
     holder = registry.holder(record_asset.rights_holder)
     creator = registry.creator(record_asset.creator, ROLE_BY_KIND[record_asset.kind]) if record_asset.creator else None
-    return {
-        "article_id": article_id, "position": position, "kind": record_asset.kind,
-        "original_url": record_asset.url, "url_key": record_asset.url_key,
-        "credit_line": record_asset.credit_line, "caption": record_asset.caption,
-        "creator_id": _pk(creator), "rights_holder_id": _pk(holder), "license": record_asset.license,
-        "display": DISPLAY_BY_KIND.get(record_asset.kind, Asset.Display.HOTLINKED),
-        "file_sha256": record_asset.file_sha256,
-    }
+    return (article_id, position, record_asset.kind, record_asset.url, record_asset.url_key,
+            record_asset.credit_line, record_asset.caption, _pk(creator), _pk(holder), record_asset.license,
+            DISPLAY_BY_KIND.get(record_asset.kind, Asset.Display.HOTLINKED), record_asset.file_sha256)
