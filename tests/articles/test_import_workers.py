@@ -81,8 +81,8 @@ def sources_locked_until_both_workers_wait():
             while time.monotonic() < deadline:
                 waiting = watcher.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query ILIKE '%%articles_source%%' AND pid <> %s", [holder.info.backend_pid]).fetchone()[0]
-                if waiting >= 2:
+                    "AND query ILIKE '%%articles_source%%' AND pid <> %s", [holder.info.backend_pid]).fetchone()
+                if waiting and waiting[0] >= 2:
                     break
                 time.sleep(0.05)
         holder.rollback()
