@@ -3,6 +3,8 @@ time, their reports read back from the database and merged (the worker's side: c
 
 Only ``2 × workers`` chunks are in flight at once, so the broker holds a few megabytes of lines
 whatever the file's size, and every worker has its next chunk waiting when it finishes one.
+A chunk the broker lost (a flushed or restarted Redis) is sent again when nothing has landed for
+a while: a chunk delivered twice is imported once, so sending again is always safe.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from articles.models import ImportChunk
 from articles.services.importer import ImportReport
 
 STALL_SECONDS = 600.0
+RESEND_SECONDS = 60.0  # at least; four times the longest wait between two chunks landing when that is longer
 POLL_SECONDS = 0.2
 
 
@@ -58,31 +61,35 @@ def import_in_parallel(lines: Iterable[tuple[int, str]], *, send: Callable[[Chun
     fail; ``on_chunk`` gets the number of lines of each chunk that finished."""
     check_available()
     result = ParallelImport(run=uuid.uuid4())
-    pending: dict[int, int] = {}  # index -> lines, sent and not finished
+    pending: dict[int, Chunk] = {}  # sent and not finished
     finished: list[ImportChunk] = []
-    window = 2 * workers
     chunks = chunks_of(lines, run=result.run, size=chunk_size)
-    more, last_progress = True, time.monotonic()
+    more, last_progress, longest_wait = True, time.monotonic(), 0.0
     try:
         while more or pending:
-            while more and len(pending) < window:
+            while more and len(pending) < 2 * workers:
                 chunk = next(chunks, None)
                 if chunk is None:
                     more = False
                 else:
                     send(chunk)
-                    pending[chunk.index] = len(chunk.lines)
+                    pending[chunk.index] = chunk
             landed = list(ImportChunk.objects.filter(run=result.run, index__in=list(pending)))
             for row in landed:
-                on_chunk(pending.pop(row.index))
+                on_chunk(len(pending.pop(row.index).lines))
             finished += landed
+            waited = time.monotonic() - last_progress
             if landed:
-                last_progress = time.monotonic()
-            elif time.monotonic() - last_progress > stall_seconds:
+                last_progress, longest_wait = time.monotonic(), max(longest_wait, waited)
+            elif waited > stall_seconds:
                 raise ParallelImportStalled(
                     f"no chunk finished in {stall_seconds:.0f} s: is a worker consuming the 'import' queue? "
                     f"({len(pending)} chunks sent and not finished; they are imported when a worker takes them)")
             elif pending:
+                if waited > max(RESEND_SECONDS, 4 * longest_wait):
+                    for chunk in pending.values():
+                        send(chunk)
+                    longest_wait = waited  # the next time after four times as long; the stall clock runs on
                 time.sleep(POLL_SECONDS)
     finally:
         # The rows were the workers' answers to this command; the import itself is in the articles.

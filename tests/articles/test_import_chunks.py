@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 
-from articles.importing import chunks
+from articles.importing import chunks, parallel
 from articles.importing.chunks import Chunk, import_chunk, merged_report
-from articles.importing.parallel import chunks_of
+from articles.importing.parallel import chunks_of, import_in_parallel
 from articles.models import Article, ImportChunk, ProvenanceEvent
 from articles.services.importer import read_lines
 from articles.synthetic import generate_records
@@ -100,3 +100,21 @@ def test_workers_on_sqlite_refuse_with_one_line(tmp_path):
 
     assert str(refused.value).startswith("--workers needs PostgreSQL") and "\n" not in str(refused.value)
     assert not Article.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="--workers needs PostgreSQL")
+def test_a_chunk_the_broker_lost_is_sent_again_and_imported_once(monkeypatch):
+    sent: list[int] = []
+
+    def broker_losing_the_first_delivery_of_chunk_1(chunk: Chunk) -> None:
+        sent.append(chunk.index)
+        if sent.count(chunk.index) > 1 or chunk.index != 1:
+            import_chunk(Chunk.from_message(json.loads(json.dumps(chunk.message()))), actor="test")
+
+    monkeypatch.setattr(parallel, "RESEND_SECONDS", 0.3)
+    done = import_in_parallel(_file_with_bad_lines(), send=broker_losing_the_first_delivery_of_chunk_1, workers=1,
+                              chunk_size=3)
+
+    assert sent.count(1) == 2 and sent.count(0) == sent.count(2) == 1
+    assert (done.report.created, [number for number, _ in done.report.errors], done.failed) == (5, [2, 6, 9], [])
+    assert Article.objects.count() == 5 and not ImportChunk.objects.exists()
