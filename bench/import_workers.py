@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from article_import import data_file, expected_rows, parse_report, row_counts
-from common import (PYTHON, ROOT, BenchError, Context, Result, children_cpu, connect, count_label, database_version,
+from common import (PYTHON, ROOT, BenchError, Context, Result, children_cpu, count_label, database_version,
                     expect, fresh_database, manage)
 
 NAME = "import_workers"
@@ -66,7 +66,6 @@ def timed_parallel_import(url: str, broker: str, path: Path, *, workers: int) ->
             seconds = time.perf_counter() - began
             command_cpu = children_cpu() - command_cpu
             worker_cpu = sum(tree_cpu(p.pid) for p in started) - worker_cpu
-            database_cpu = backends_cpu(url)
         finally:
             for process in started:
                 stop(process)
@@ -74,7 +73,7 @@ def timed_parallel_import(url: str, broker: str, path: Path, *, workers: int) ->
         tail = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
         raise BenchError(f"import_articles --workers {workers} failed ({done.returncode}): {tail[0]}")
     return {"seconds": round(seconds, 2), "cpu_seconds_of_command": round(command_cpu, 2),
-            "cpu_seconds_of_workers": round(worker_cpu, 2), "cpu_seconds_of_database_backends": round(database_cpu, 2),
+            "cpu_seconds_of_workers": round(worker_cpu, 2),
             "load_average_1m_before": round(load, 2), "report": parse_report(done.stdout)}
 
 
@@ -128,23 +127,14 @@ def tree_cpu(pid: int) -> float:
     return process_cpu(pid) + sum(tree_cpu(int(child)) for child in children)
 
 
-def backends_cpu(url: str) -> float:
-    """CPU of the PostgreSQL backends still connected to the benchmark's database (the workers keep
-    theirs for the whole import), when the server runs on this machine; 0 otherwise."""
-    with connect(url) as conn:
-        pids = [pid for (pid,) in conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
-    return sum(process_cpu(pid) for pid in pids)
-
-
 def results(count: int, figures: dict[int, dict]) -> list[Result]:
     label = count_label(count)
     out = []
     for workers, figure in figures.items():
         cpu = figure["cpu_seconds_of_command"] + figure["cpu_seconds_of_workers"]
+        # PostgreSQL's CPU is not counted: Celery's Django fixup closes a worker's connection after
+        # each task, so the backends that did the work are gone when the import ends.
         details = {**figure, "cpu_ms_per_article": round(1000 * cpu / count, 3),
-                   "cpu_ms_per_article_with_database": round(
-                       1000 * (cpu + figure["cpu_seconds_of_database_backends"]) / count, 3),
                    "timed_command": f"manage.py import_articles bench/data/articles-{label}.jsonl "
                                     f"--workers {workers} --no-progress ({workers} celery workers, queue import)"}
         out.append(Result(f"import_articles --workers {workers}, {label} new articles", None,
