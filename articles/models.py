@@ -444,3 +444,32 @@ class HeldArticle(Article):
         proxy = True
         verbose_name = "held article"
         verbose_name_plural = "held articles (stay-down queue)"
+
+
+class ImportChunk(models.Model):
+    """One chunk of an `import_articles --workers` run, written in the transaction that imported it
+    (or, once its retries are spent, as failed): what the command reads back for its report, and
+    what tells a chunk delivered twice that it already landed (articles/importing/chunks.py)."""
+
+    class State(models.TextChoices):
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed, nothing of it written"
+
+    run = models.UUIDField()
+    index = models.PositiveIntegerField()
+    first_line = models.PositiveIntegerField()
+    last_line = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    held = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="[line number, message] of each line refused")
+    failure = models.TextField(blank=True)
+    finished_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="import_chunk_once")]
+
+    def __str__(self) -> str:
+        return f"chunk {self.index} (lines {self.first_line}-{self.last_line}) of import {self.run}: {self.state}"

@@ -2,11 +2,12 @@
 
     python bench/run.py                        # every benchmark (what `make bench` runs)
     python bench/run.py --only import          # one of them: import, notice_match, mail_store, sla_sweep,
-                                               # staydown, provenance_export, image_gate
+                                               # staydown, provenance_export, image_gate, import_workers
     python bench/run.py --quick                # smaller inputs, for development
 
 One module per benchmark (bench/article_import.py, bench/notice_match.py, bench/mail_store.py,
-bench/sla_sweep.py, bench/staydown.py, bench/provenance_export.py, bench/image_gate.py),
+bench/sla_sweep.py, bench/staydown.py, bench/provenance_export.py, bench/image_gate.py,
+bench/import_workers.py),
 each with `run(context) -> (results, database version)`; bench/common.py holds what they share.
 """
 
@@ -21,6 +22,7 @@ from tqdm import tqdm
 
 import article_import
 import image_gate
+import import_workers
 import mail_store
 import notice_match
 import provenance_export
@@ -30,7 +32,7 @@ from common import ROOT, BenchError, Context, machine, record
 
 BENCHMARKS: dict[str, ModuleType] = {module.NAME: module for module in (article_import, notice_match, mail_store,
                                                                        sla_sweep, staydown, provenance_export,
-                                                                       image_gate)}
+                                                                       image_gate, import_workers)}
 
 
 def run(names: list[str], context: Context) -> bool:

@@ -227,7 +227,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Deadline enforcement has its own queue, so a backlog of other work never delays it.
-CELERY_TASK_ROUTES = {"compliance.tasks.enforce_deadlines": {"queue": "sla"}}
+# Import chunks have their own queue (and worker line), so a backfill never queues mail or webhooks
+# behind it, and it scales by adding import workers on more machines.
+CELERY_TASK_ROUTES = {
+    "compliance.tasks.enforce_deadlines": {"queue": "sla"},
+    "articles.tasks.import_chunk": {"queue": "import"},
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {

@@ -159,7 +159,8 @@ def production(transactional_db, tmp_path):
            "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto: https",
            "VAR_DIR": str(tmp_path / "var"), "WEB_HOST": "127.0.0.1", "WEB_CONCURRENCY": "1",
-           "WORKER_CONCURRENCY": "1", "SLA_WORKER_CONCURRENCY": "1", "SLA_SWEEP_INTERVAL_SECONDS": "2",
+           "WORKER_CONCURRENCY": "1", "SLA_WORKER_CONCURRENCY": "1",
+           "IMPORT_WORKER_CONCURRENCY": "1", "SLA_SWEEP_INTERVAL_SECONDS": "2",
            "PYTHONUNBUFFERED": "1"}
     log = tmp_path / "production.log"
     with log.open("wb") as out:
