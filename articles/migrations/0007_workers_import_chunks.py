@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_i16_provenance_from_pages'),
+        ('articles', '0006_imp_extracted_line_index'),
     ]
 
     operations = [
