@@ -74,7 +74,7 @@ class StayDownReview:
                 messages.error(request, "That decision is not open for this item.")
                 return redirect(request.path)
             try:
-                self.decide(obj, decision, actor=resolution.reviewer(request.user), reason=reason)
+                self.decide(obj, decision, actor=Actor.staff(request.user), reason=reason)
             except resolution.Refused as exc:
                 messages.error(request, str(exc))
                 return redirect(request.path)

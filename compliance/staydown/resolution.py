@@ -14,7 +14,6 @@ from compliance.services.withdrawal import withdraw_article
 
 State = StayDownMatch.State
 Refused = ComplianceError  # what the admin's stay-down queue catches and shows
-reviewer = Actor.staff  # who the admin's stay-down queue says decided: the signed-in staff member
 
 
 def _locked_held(article_id: int) -> Article:
