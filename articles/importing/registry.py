@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from articles.importing.records import ArticleRecord
 from articles.models import Asset, Creator, RightsHolder, Source, SourceDomain
-from articles.services.ingest import ROLE_BY_KIND
+from articles.ingestion.page import ROLE_BY_KIND
 from articles.services.parties import source_for_host_or_new
 from articles.urlnorm import host_aliases
 
