@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from articles.importing.records import ArticleRecord
 from articles.models import Asset, Creator, RightsHolder, Source, SourceDomain
-from articles.ingestion.page import ROLE_BY_KIND
 from articles.services.parties import source_for_host_or_new
 from articles.urlnorm import host_aliases
 
@@ -27,7 +26,7 @@ class PartyRegistry:
         holders = {r.rights_holder for r in records} | {a.rights_holder for r in records for a in r.assets}
         registry._load_holders({h for h in holders if h})
         creators: set[tuple[str, str]] = {(name, Creator.Role.AUTHOR.value) for r in records for name in r.authors}
-        creators |= {(a.creator, ROLE_BY_KIND[Asset.Kind(a.kind)].value) for r in records for a in r.assets
+        creators |= {(a.creator, Creator.Role(Asset.creator_role_for(a.kind)).value) for r in records for a in r.assets
                      if a.creator}
         registry._load_creators(creators)
         return registry

@@ -30,8 +30,6 @@ from articles.urlnorm import InvalidUrl, host_of, url_key, validate_url
 __all__ = ["IngestError", "IngestResult", "PrimarySource", "ingest_page", "resolve_primary_source"]
 
 UNDETERMINED_LANGUAGE = "und"
-# The bulk importer still reads the roles by this name; the rule is Asset.CREATOR_ROLES.
-ROLE_BY_KIND = Asset.CREATOR_ROLES
 DISPLAY_BY_KIND = {Asset.Kind.VIDEO: Asset.Display.IFRAME, Asset.Kind.EMBED: Asset.Display.IFRAME}
 
 

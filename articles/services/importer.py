@@ -45,7 +45,7 @@ from articles.importing.records import ArticleRecord, AssetRecord, RecordError, 
 from articles.importing.registry import PartyRegistry
 from articles.models import Article, Asset, Creator, ProvenanceEvent
 from articles.publishing import GateRequest, GateVerdict, ask_gate_many, report_held
-from articles.ingestion.page import DISPLAY_BY_KIND, ROLE_BY_KIND
+from articles.ingestion.page import DISPLAY_BY_KIND
 from articles.services.provenance import (Event, Translation, content_events, edited_event, fetched_event,
                                           record_resemblances, verdict_outcome, write_events)
 
@@ -354,7 +354,7 @@ def _link_creators(ids: list[int], records: list[ArticleRecord], registry: Party
 
 def _asset_row(article_id: int, record_asset: AssetRecord, position: int, registry: PartyRegistry) -> tuple:
     holder = registry.holder(record_asset.rights_holder)
-    creator = registry.creator(record_asset.creator, ROLE_BY_KIND[record_asset.kind]) if record_asset.creator else None
+    creator = registry.creator(record_asset.creator, Asset.creator_role_for(record_asset.kind)) if record_asset.creator else None
     return (article_id, position, record_asset.kind, record_asset.url, record_asset.url_key,
             record_asset.credit_line, record_asset.caption, _pk(creator), _pk(holder), record_asset.license,
             DISPLAY_BY_KIND.get(record_asset.kind, Asset.Display.HOTLINKED), record_asset.file_sha256)
