@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from articles.actors import Actor
 from articles.models import Article, ArticleUrlKey, Asset, Creator, ProvenanceEvent, RightsHolder, Source, SourceDomain
 
 
@@ -78,11 +79,15 @@ class ProvenanceEventInline(admin.TabularInline):
     model = ProvenanceEvent
     extra = 0
     can_delete = False
-    fields = ["occurred_at", "kind", "actor", "asset", "input_sha256", "output_sha256", "detail"]
+    fields = ["occurred_at", "kind", "acted_by", "asset", "input_sha256", "output_sha256", "detail"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description="actor")
+    def acted_by(self, event: ProvenanceEvent) -> str:
+        return Actor.parse(event.actor).name
 
 
 @admin.register(Article)

@@ -21,7 +21,7 @@ from articles.services.importer import ImportReport, import_lines
 from articles.ingestion.page import UNDETERMINED_LANGUAGE, ingest_page
 from articles.synthetic import generate_records, stay_down_case
 from compliance import roles
-from compliance.actors import DEMO_DATA
+from articles.actors import DEMO_DATA
 from compliance.demo_media import documented_article, show_stand_ins
 from compliance.parsing.submission import ItemInput, Submission, validate_items
 from compliance.models import CounterNotice, Notice, SlaDeadline

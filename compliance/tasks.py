@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.services.audit import verify_and_remember
 from compliance.services.dkim_check import check_pending
 from compliance.services.imap_poll import poll_mailbox

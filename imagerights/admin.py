@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from articles.actors import Actor
 from imagerights.models import AssetFile, RightsConflict, RightsReading, StoredFile
 from imagerights.services.rights import resolve_conflict
 
@@ -22,7 +23,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(RightsConflict)
 class RightsConflictAdmin(ReadOnlyAdmin):
     list_display = ["asset", "field", "effective_value", "effective_witness", "other_value", "other_witness",
-                    "state", "created_at"]
+                    "state", "resolved_by_shown", "created_at"]
     list_filter = ["state", "field", "other_witness"]
     list_select_related = ["asset"]
     ordering = ["state", "-created_at"]
@@ -30,6 +31,10 @@ class RightsConflictAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # resolved only by the actions, through the service
+
+    @admin.display(description="resolved by")
+    def resolved_by_shown(self, conflict: RightsConflict) -> str:
+        return Actor.parse(conflict.resolved_by).name if conflict.resolved_by else ""
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("compliance.decide_notice")
@@ -45,7 +50,7 @@ class RightsConflictAdmin(ReadOnlyAdmin):
     def _resolve(self, request: HttpRequest, queryset: QuerySet[RightsConflict], *, keep_effective: bool) -> None:
         open_ones = list(queryset.filter(state=RightsConflict.State.OPEN))
         for conflict in open_ones:
-            resolve_conflict(conflict, keep_effective=keep_effective, by=f"user:{request.user.pk}")
+            resolve_conflict(conflict, keep_effective=keep_effective, actor=Actor.staff(request.user))
         self.message_user(request, f"{len(open_ones)} conflict(s) resolved.", messages.SUCCESS)
 
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from tests.conftest import verified_login
 from tests.factories import AssetFactory
-from compliance.actors import Actor
+from articles.actors import Actor
 
 pytestmark = pytest.mark.django_db
 

@@ -110,10 +110,18 @@ def _asset(data: Any, index: int) -> AssetRecord:
     return AssetRecord(
         kind=_choice(data, "kind", ASSET_KINDS, Asset.Kind.PHOTO), url=url, url_key=key,
         credit_line=credit_line, caption=_text(data, "caption", limit=5000),
-        creator=_text(data, "creator", limit=300) or credit.creator[:300],
-        rights_holder=_text(data, "rights_holder", limit=300) or credit.holder[:300],
+        creator=_text(data, "creator", limit=300) or _named(credit.creator, "creator", index),
+        rights_holder=_text(data, "rights_holder", limit=300) or _named(credit.holder, "rights holder", index),
         license=_text(data, "license"), file_sha256=_file_hash(data, index),
     )
+
+
+def _named(name: str, role: str, index: int) -> str:
+    """A party the credit line names, refused (never cut) when longer than a party's name may be."""
+    if len(name) > 300:
+        raise RecordError(f"assets[{index}].credit_line names a {role} of {len(name)} characters; "
+                          f"at most 300 are allowed (give 'creator' or 'rights_holder' outright)")
+    return name
 
 
 def _file_hash(data: dict, index: int) -> str:

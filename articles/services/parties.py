@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.text import slugify
 
 from articles.ingestion.addresses import site_of
+from articles.shortening import shortened
 from articles.models import Creator, RightsHolder, Source, SourceDomain
 from articles.urlnorm import bare_host, host_aliases, host_of
 
@@ -26,7 +27,7 @@ def source_for_host_or_new(host: str, *, name: str = "", language: str = "") -> 
     bare = bare_host(host)
     source, _ = Source.objects.get_or_create(
         slug=slugify(bare)[:200] or "source",
-        defaults={"name": (name or bare)[:200], "homepage": f"https://{bare}/", "language": language},
+        defaults={"name": shortened(name or bare, Source._meta.get_field("name").max_length or 200), "homepage": f"https://{bare}/", "language": language},
     )
     SourceDomain.objects.get_or_create(host=bare, defaults={"source": source})
     return source

@@ -5,7 +5,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.services.personal_data import log_access, may_see_personal_data
 
 # Fields that hold claimants' and objectors' personal data, by model. An admin changelist accepts a

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.admin.base import ReadOnlyAdmin
 from compliance.admin.forms import CounterReasonsForm
 from compliance.errors import ComplianceError

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from articles.models import Asset
 from articles.templatetags.moments import staff_time
 from articles.urlnorm import normalise_url, url_key
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.admin.base import ReadOnlyAdmin
 from compliance.admin.element_sources import sources_of
 from compliance.admin.forms import AskForm, AssignForm, DecideItemsForm, DuplicateForm, ReasonsForm, RestrictSenderForm

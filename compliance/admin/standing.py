@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils import timezone
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.admin.base import ReadOnlyAdmin, ShowsActors
 from compliance.errors import ComplianceError
 from compliance.models import PersonalDataAccess, SenderRestriction, SourceStanding, TrustedFlagger

@@ -15,7 +15,7 @@ from typing import Iterator
 from django.db import connection, transaction
 from django.utils import timezone
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.exports.csv_safety import neutralise
 from compliance.exports.provenance import COLUMNS, ExportFilter, iter_rows
 from compliance.exports.provenance_copy import copy_csv

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models.notices import Notice, NoticeItem, NoticeItemMatch
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.models import AppendOnlyModel
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models.counter_notices import CounterNotice
 from compliance.models.notices import Notice
 

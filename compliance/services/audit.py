@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from django.db import connection, models
 from django.utils import timezone
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import AuditChainHead, AuditEntry, AuditVerification
 from compliance.models.audit import GENESIS_HASH
 

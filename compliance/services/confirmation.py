@@ -7,7 +7,7 @@ from datetime import datetime
 from django.core import signing
 from django.db import transaction
 
-from compliance.actors import CLAIMANT_WEB
+from articles.actors import CLAIMANT_WEB
 from compliance.errors import NotFound
 from compliance.models import Notice
 from compliance.services.lifecycle import move_notice

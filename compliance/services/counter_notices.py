@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from articles.models import Article
-from compliance.actors import CLAIMANT_WEB, COUNTER_NOTICE_FORM, Actor
+from articles.actors import CLAIMANT_WEB, COUNTER_NOTICE_FORM, Actor
 from compliance.business_days import add_business_days
 from compliance.errors import IllegalTransition, NotFound
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline

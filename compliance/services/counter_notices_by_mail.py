@@ -14,7 +14,7 @@ from articles.models import Article
 from compliance.parsing.counter_notice_text import counter_statements
 from compliance.parsing.mail_parse import ParsedMail
 from compliance.parsing.submission import ValidItem
-from compliance.actors import CLAIMANT_EMAIL
+from articles.actors import CLAIMANT_EMAIL
 from compliance.models import CounterNotice, Notice
 from compliance.services.audit import personal_data_hash
 from compliance.services.counter_notices import (CounterNoticeInput, contested_decision, file_counter_notice,

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from articles.templatetags.moments import SHORT, utc
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch, OutboundMessage, SlaDeadline
 from compliance.services.audit import record

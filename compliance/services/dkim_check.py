@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from articles.models import RightsHolder
-from compliance.actors import MAIL_CHECK
+from articles.actors import MAIL_CHECK
 from compliance.models import InboundMessage, Notice
 from compliance.services.audit import record
 from compliance.services.standing import apply_trusted_flagger

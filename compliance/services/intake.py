@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import RightsHolder
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.parsing.submission import MAX_ITEMS, Submission, ValidItem
 from compliance.models import Notice, NoticeItem, OutboundMessage, SenderRestriction
 from compliance.services.audit import personal_data_hash, record

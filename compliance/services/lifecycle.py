@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import models
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.errors import ForbiddenMove
 from compliance.models import AuditEntry, Notice
 from compliance.services.audit import record

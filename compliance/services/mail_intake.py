@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from compliance.actors import CLAIMANT_EMAIL
+from articles.actors import CLAIMANT_EMAIL
 from compliance.errors import NoticeInvalid
 from compliance.parsing.mail_parse import ParsedMail, parse_mail
 from compliance.parsing.message_kind import MessageKind, classify_message

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import transaction
 
 from articles.models import Asset
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, NoticeItem, NoticeItemMatch
 from compliance.services.audit import record

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import CounterNotice, Notice, PersonalDataAccess
 
 PERMISSION = "compliance.view_personal_data"

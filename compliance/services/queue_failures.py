@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.urls import reverse
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import InboundMessage, OutboundMessage, WebhookDelivery
 from compliance.services.alerts import alert_compliance_leads
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db import transaction
 
 from articles.templatetags.moments import SHORT, utc
-from compliance.actors import CLAIMANT_EMAIL, Actor
+from articles.actors import CLAIMANT_EMAIL, Actor
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, InboundMessage, Notice, NoticeItem
 from compliance.services.audit import personal_data_hash, record

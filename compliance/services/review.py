@@ -10,7 +10,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import Decision, Notice, NoticeItem, OutboundMessage, SlaDeadline
 from compliance.services.audit import record

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from compliance import roles
 from compliance.models import CounterNotice, Decision, Notice, NoticeItem, NoticeItemMatch, SlaBreach, SlaDeadline
-from compliance.actors import SLA_DEADLINE
+from articles.actors import SLA_DEADLINE
 from compliance.selectors import automated_withdrawals_this_sweep
 from compliance.services.alerts import mail_staff
 from compliance.services.audit import record

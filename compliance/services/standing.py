@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from articles.models import Article
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.errors import IllegalTransition, NotFound
 from compliance.models import (Decision, Notice, OutboundMessage, SenderRestriction, SourceStanding,
                                TrustedFlagger)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from compliance.parsing.submission import ValidItem
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import Notice, NoticeItem
 from compliance.services.deadlines import schedule_deadlines, schedule_response_deadline
 from compliance.services.lifecycle import move_notice

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, Asset, ProvenanceEvent
 from compliance.errors import IllegalTransition
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.services.audit import record
 from compliance.services.locking import locked_or_not_found
 from compliance.services.webhooks import queue_event

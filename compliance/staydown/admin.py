@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from articles.fingerprints import paragraph_overlap
 from articles.models import Article, HeldArticle, StayDownMatch
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.staydown import resolution
 
 # Deciding what stay-down held is deciding on withdrawn content coming back: the notice reviewers' right.

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from articles.models import Article, Asset, Source
 from articles.publishing import GateRequest, GateVerdict, PublishGate
-from compliance.actors import STAY_DOWN
+from articles.actors import STAY_DOWN
 from compliance.models import SourceStanding
 from compliance.services.audit import record
 from compliance.staydown.candidates import WITHDRAWN, any_of

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ProvenanceEvent
-from compliance.actors import STAY_DOWN
+from articles.actors import STAY_DOWN
 from compliance.services.audit import record
 from compliance.services.webhooks import queue_event
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, ProvenanceEvent, StayDownMatch
 from compliance.errors import ComplianceError, IllegalTransition
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.services.audit import record
 from compliance.services.locking import locked_or_not_found
 from compliance.services.withdrawal import withdraw_article

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from compliance.actors import Actor
+from articles.actors import Actor
 
 register = template.Library()
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from articles.actors import Actor
 from articles.models import Asset, ProvenanceEvent
 from articles.services.parties import creator_named, rights_holder_named
 from imagerights.models import RightsConflict, RightsReading
@@ -90,7 +91,7 @@ def apply_value(asset: Asset, *, field: str, value: str, witness: str, actor: st
     return True
 
 
-def resolve_conflict(conflict: RightsConflict, *, keep_effective: bool, by: str) -> RightsConflict:
+def resolve_conflict(conflict: RightsConflict, *, keep_effective: bool, actor: Actor) -> RightsConflict:
     """Staff choose a side; the asset takes it, and later readings no longer overrule it."""
     with transaction.atomic():
         conflict = RightsConflict.objects.select_for_update().get(pk=conflict.pk)
@@ -100,8 +101,8 @@ def resolve_conflict(conflict: RightsConflict, *, keep_effective: bool, by: str)
         value, witness = ((conflict.effective_value, conflict.effective_witness) if keep_effective
                           else (conflict.other_value, conflict.other_witness))
         asset = Asset.objects.select_for_update().get(pk=conflict.asset_id)
-        apply_value(asset, field=conflict.field, value=value, witness=f"staff chose {witness}", actor=by, now=now)
+        apply_value(asset, field=conflict.field, value=value, witness=f"staff chose {witness}", actor=actor.id, now=now)
         RightsConflict.objects.filter(asset=asset, field=conflict.field, state=RightsConflict.State.OPEN).update(
-            state=RightsConflict.State.RESOLVED, resolved_value=value, resolved_by=by, resolved_at=now)
+            state=RightsConflict.State.RESOLVED, resolved_value=value, resolved_by=actor.id, resolved_at=now)
         conflict.refresh_from_db()
         return conflict

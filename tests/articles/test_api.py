@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from articles.models import Article
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.services.withdrawal import withdraw_article
 from tests.factories import ArticleFactory, RightsHolderFactory, SourceFactory
 

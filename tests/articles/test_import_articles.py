@@ -106,3 +106,12 @@ def test_asset_credit_line_names_its_creator_and_rights_holder(tmp_path):
     asset = Asset.objects.get()
     assert (asset.creator.name, asset.creator.role, asset.rights_holder.name) == (
         "John Moore", "photographer", "Getty Images")
+
+
+def test_a_party_named_by_a_credit_line_longer_than_a_name_may_be_is_refused_not_cut():
+    # The credit parser reads such a line as prose today; the record refuses rather than cuts if it ever names one.
+    from articles.importing.records import RecordError, _named
+
+    assert _named("John Moore", "creator", 0) == "John Moore"
+    with pytest.raises(RecordError, match=r"assets\[2\]\.credit_line names a creator of 301 characters; at most 300"):
+        _named("M" * 301, "creator", 2)

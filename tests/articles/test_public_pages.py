@@ -5,7 +5,7 @@ import pytest
 
 from articles.models import Article
 from articles.ingestion.page import ingest_page
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.services.withdrawal import withdraw_article, withdraw_asset
 from tests.factories import ArticleFactory, AssetFactory, RightsHolderFactory
 

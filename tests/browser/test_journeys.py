@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from articles.models import Article
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.demo import seed_demo
 from compliance.models import CounterNotice, Decision, Notice, SlaPolicy
 from compliance.services.decisions import Reasons, reject_items

@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.ingestion.page import ingest_page
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.services.withdrawal import withdraw_article
 from tests.factories import ArticleFactory
 

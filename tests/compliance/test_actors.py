@@ -3,7 +3,7 @@
 import pytest
 
 from compliance import actors
-from compliance.actors import Actor
+from articles.actors import Actor
 
 
 @pytest.mark.django_db

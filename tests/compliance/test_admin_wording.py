@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from compliance import roles
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.services.counter_notices import receive_claimant_complaint
 from compliance.services.decisions import Reasons, reject_items
 from compliance.services.intake import receive_notice

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import AuditEntry
 from compliance.services.audit import record, verify_chain
 from tests.conftest import postgres_only

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.services.audit import chain_hash, record
 from tests.factories import ArticleFactory
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import AuditChainHead, AuditEntry
 from compliance.services.audit import head_carried_forward, record, verify_chain
 from tests.factories import ArticleFactory

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import AuditChainHead, AuditEntry, AuditVerification
 from compliance.services.audit import canonical_json, chain_hash, record, verify_chain
 from tests.conftest import postgres_only

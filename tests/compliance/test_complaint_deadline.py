@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 
 import pytest
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import Notice, OutboundMessage, SlaBreach, SlaDeadline, SlaPolicy
 from compliance.services.counter_notices import receive_claimant_complaint, reopen_rejected
 from compliance.services.decisions import Reasons, reject_items, withdraw_items

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from compliance import roles
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import Notice, SlaBreach, SlaDeadline
 from compliance.reports.compliance_report import build_report
 from compliance.reports.period import parse_period

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compliance import roles
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.business_days import add_business_days
 from compliance.errors import IllegalTransition
 from compliance.models import CounterNotice, Notice, OutboundMessage, SlaDeadline

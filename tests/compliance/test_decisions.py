@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import AuditEntry, Decision, Notice, OutboundMessage, SlaDeadline
 from compliance.services.decisions import Reasons, reject_items, withdraw_items

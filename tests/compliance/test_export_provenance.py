@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Creator, RightsHolder
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.exports.csv_safety import neutralise, neutralise_sql
 from compliance.exports.provenance import ExportFilter, iter_rows
 from compliance.exports.provenance_copy import copy_csv

@@ -11,7 +11,7 @@ from datetime import datetime, timezone as dt_timezone
 import pytest
 from django.core.management import CommandError, call_command
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import NoticeItemMatch
 from compliance.services.decisions import Reasons, withdraw_items
 from compliance.services.intake import receive_notice

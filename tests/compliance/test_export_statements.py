@@ -6,7 +6,7 @@ from datetime import datetime, timezone as dt_timezone
 import pytest
 from django.core.management import CommandError, call_command
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.exports.statement_rules import call_problems, problems
 from compliance.models import Decision, NoticeItemMatch
 from compliance.services.decisions import Reasons, reject_items, withdraw_items

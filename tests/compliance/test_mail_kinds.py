@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.business_days import add_business_days
 from compliance.models import (AuditEntry, CounterNotice, Decision, InboundMessage, Notice, NoticeItem, OutboundMessage,
                                SlaDeadline)

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from articles.models import Source
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import OutboundMessage, SlaDeadline, SourceStanding, TrustedFlagger
 from compliance.services.audit import verify_and_remember
 from compliance.services.counter_notices import (CounterNoticeInput, receive_claimant_complaint,

@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.errors import ComplianceError, ForbiddenMove, IllegalTransition
 from compliance.models import AuditEntry, CounterNotice, Notice, NoticeItem
 from compliance.services.confirmation import confirm_email

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, Asset
 from compliance import roles
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import AuditEntry, Decision, NoticeItem, OutboundMessage
 from compliance.services.decisions import Reasons
 from compliance.services.intake import receive_notice

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from compliance import roles
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import OutboundMessage, WebhookDelivery, WebhookEndpoint
 from compliance.services.outbox import MAX_ATTEMPTS, send_pending
 from compliance.services.webhooks import deliver_pending

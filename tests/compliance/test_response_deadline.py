@@ -10,7 +10,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import Notice, OutboundMessage, SlaBreach, SlaDeadline, SlaPolicy
 from compliance.services.decisions import Reasons, reject_items
 from compliance.services.mail_intake import process_inbound, store_inbound

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compliance import roles
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import AuditEntry, Decision, Notice, OutboundMessage, PersonalDataAccess
 from compliance.services.intake import receive_notice
 from compliance.services.supplements import supplement_notice

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from articles.models import Article
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import (AuditEntry, Decision, Notice, NoticeItemMatch, OutboundMessage, SlaBreach,
                                SlaDeadline, SlaPolicy)
 from compliance.services.deadlines import cancel_if_settled, safety_margin

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compliance import roles
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import Notice, OutboundMessage, SourceStanding, TrustedFlagger
 from compliance.services.confirmation import confirm_email

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.services.counter_notices import CounterNoticeInput, receive_counter_notice, restore_contested
 from compliance.services.decisions import Reasons, close_withdrawn_by_claimant, reject_items, withdraw_items
 from compliance.services.intake import later_status_url, receive_notice

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles.models import Article, StayDownMatch
 from articles.ingestion.page import ingest_page
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import AuditEntry
 from compliance.roles import REVIEWER
 from compliance.services.withdrawal import withdraw_article

@@ -7,7 +7,7 @@ import pytest
 
 from articles.models import Article, StayDownMatch
 from articles.ingestion.page import ingest_page
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import AuditEntry
 from compliance.services.withdrawal import withdraw_article
 

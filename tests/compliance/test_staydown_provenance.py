@@ -9,7 +9,7 @@ import pytest
 from articles.fingerprints import BANDS, SHORT_TEXT_KEYS, fingerprint
 from articles.models import Article, LshBand, Source, StayDownMatch
 from articles.services.importer import import_lines
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import AuditEntry
 from compliance.services.intake import receive_notice
 from compliance.services.withdrawal import withdraw_article, withdraw_asset

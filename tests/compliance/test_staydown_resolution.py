@@ -4,7 +4,7 @@ import pytest
 
 from articles.models import Article, StayDownMatch
 from articles.ingestion.page import ingest_page
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import AuditEntry
 from compliance.services.audit import verify_chain

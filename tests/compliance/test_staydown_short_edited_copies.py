@@ -6,7 +6,7 @@ import pytest
 from articles.fingerprints import fingerprint
 from articles.models import Article, StayDownMatch
 from articles.ingestion.page import ingest_page
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.services.withdrawal import withdraw_article
 from compliance.staydown.candidates import WITHDRAWN, articles_by_key
 from tests.articles.pages import news_page

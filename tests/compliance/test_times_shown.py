@@ -13,7 +13,7 @@ from django.db import models
 from django.test import override_settings
 from django.urls import reverse
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import OutboundMessage
 from compliance.reports.compliance_report import build_report
 from compliance.reports.period import parse_period

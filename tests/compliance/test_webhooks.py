@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.models import OutboundMessage, WebhookDelivery, WebhookEndpoint
 from compliance.services.webhooks import MAX_ATTEMPTS, deliver_pending, signature
 from compliance.services.withdrawal import restore_article, withdraw_article, withdraw_asset

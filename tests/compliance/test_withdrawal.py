@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article, ProvenanceEvent
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.errors import IllegalTransition
 from compliance.models import AuditEntry
 from compliance.services.withdrawal import restore_article, withdraw_article, withdraw_asset

@@ -3,7 +3,7 @@ one stops being served at once; other sources' pictures are linked from where th
 
 import pytest
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.services.withdrawal import withdraw_asset
 from imagerights.services.asset_files import link_file
 from tests.factories import AssetFactory

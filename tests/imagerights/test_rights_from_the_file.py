@@ -1,5 +1,6 @@
 import pytest
 
+from articles.actors import Actor
 from articles.models import ProvenanceEvent
 from imagerights.models import RightsConflict, RightsReading, StoredFile
 from imagerights.services.asset_files import link_file
@@ -107,7 +108,7 @@ def test_staff_resolving_a_conflict_set_the_asset_and_later_readings_keep_it(tru
     read(asset, sign_c2pa(photo_jpeg(27), trusted, holder="Getty Images"))
     conflict = RightsConflict.objects.get(field="rights_holder")
 
-    resolve_conflict(conflict, keep_effective=False, by="user:1")
+    resolve_conflict(conflict, keep_effective=False, actor=Actor.parse("user:1"))
 
     conflict.refresh_from_db()
     asset.refresh_from_db()
@@ -122,3 +123,24 @@ def test_party_names_match_across_corporate_suffixes():
     assert same_party("Getty Images", "Getty Images Inc.")
     assert same_party("AFP", "afp")
     assert not same_party("Getty Images", "Reuters")
+
+
+def test_the_conflict_list_and_the_provenance_events_name_the_staff_member_who_resolved(trusted, admin_client,
+                                                                                       django_user_model):
+    from imagerights.admin import RightsConflictAdmin
+    from articles.admin import ProvenanceEventInline
+    from django.contrib import admin as django_admin
+
+    lead = django_user_model.objects.create_user("lead", first_name="Ada", last_name="Lovelace")
+    asset = AssetFactory(credit_line="Photo by John Moore/Reuters", rights_holder=RightsHolderFactory(name="Reuters"))
+    read(asset, sign_c2pa(photo_jpeg(29), trusted, holder="Getty Images"))
+    conflict = RightsConflict.objects.get(field="rights_holder")
+
+    resolve_conflict(conflict, keep_effective=False, actor=Actor.staff(lead))
+
+    conflict.refresh_from_db()
+    assert conflict.resolved_by == f"user:{lead.pk}"  # stored as always
+    shown = RightsConflictAdmin(RightsConflict, django_admin.site).resolved_by_shown(conflict)
+    assert shown == "Ada Lovelace"
+    edited = ProvenanceEvent.objects.filter(asset=asset, kind=ProvenanceEvent.Kind.EDITED).latest("id")
+    assert ProvenanceEventInline(ProvenanceEvent, django_admin.site).acted_by(edited) == "Ada Lovelace"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from compliance.actors import Actor
+from articles.actors import Actor
 from compliance.errors import ComplianceError
 from compliance.services.withdrawal import restore_article
 
