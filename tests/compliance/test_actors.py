@@ -2,7 +2,7 @@
 
 import pytest
 
-from compliance import actors
+from articles import actors
 from articles.actors import Actor
 
 
