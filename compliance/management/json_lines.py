@@ -4,6 +4,7 @@ a progress bar on stderr, a file written whole or not at all, records skipped by
 from __future__ import annotations
 
 import sys
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from compliance.exports.skipped import STRICT_HELP, Skipped
 Progress = Callable[[int], object]
 
 
-class JsonLinesExportCommand(BaseCommand):
+class JsonLinesExportCommand(BaseCommand, ABC):
     """A subclass says what it counts (`unit`, `desc`), whether it takes --since (`since_help`) and
     --strict (`strict`), how many records it expects (`total`) and yields each line with the number of
     records in it (`lines`); a record it leaves out it names in `skipped` and counts with `progress`."""
@@ -36,11 +37,13 @@ class JsonLinesExportCommand(BaseCommand):
             parser.add_argument("--strict", action="store_true", help=STRICT_HELP)
         parser.add_argument("--no-progress", action="store_true")
 
+    @abstractmethod
     def total(self, since: datetime | None) -> int:
-        raise NotImplementedError
+        """How many records the export expects (the progress bar's end)."""
 
+    @abstractmethod
     def lines(self, since: datetime | None, *, progress: Progress, skipped: Skipped) -> Iterator[tuple[str, int]]:
-        raise NotImplementedError
+        """Each line to write, with the number of records in it."""
 
     def summary(self, written: int, lines: int, out: Path) -> str:
         return f"{written}{self.unit} written to {out}"
