@@ -17,7 +17,7 @@ class StoredFile(models.Model):
 
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100)
+    content_type = models.TextField(help_text="As the capture or the server gave it, kept whole")
     storage_key = models.CharField(max_length=300, help_text="Name in the default storage")
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
@@ -60,7 +60,7 @@ class AssetFile(models.Model):
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="file_links")
     file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="asset_links")
     origin = models.CharField(max_length=10, choices=Origin.choices)
-    url = models.URLField(max_length=2048, help_text="Where the bytes came from, after redirects")
+    url = models.TextField(help_text="Where the bytes came from, after redirects, kept whole")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

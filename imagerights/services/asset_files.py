@@ -113,7 +113,7 @@ def link_file(asset: Asset, *, data: bytes, content_type: str, origin: str, url:
     """Store the bytes once, note that the asset was seen with them, and record where they came from."""
     stored, _ = store_bytes(data, content_type=content_type)
     with transaction.atomic():
-        _, new = AssetFile.objects.get_or_create(asset=asset, file=stored, defaults={"origin": origin, "url": url[:2048]})
+        _, new = AssetFile.objects.get_or_create(asset=asset, file=stored, defaults={"origin": origin, "url": url})
         if new:
             ProvenanceEvent.objects.create(
                 article_id=asset.article_id, asset=asset, kind=ProvenanceEvent.Kind.FETCHED, actor=actor,

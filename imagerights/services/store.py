@@ -31,7 +31,7 @@ def store_bytes(data: bytes, *, content_type: str) -> tuple[StoredFile, bool]:
             default_storage.delete(saved)
     try:
         with transaction.atomic():
-            return StoredFile.objects.create(sha256=sha256, size=len(data), content_type=content_type[:100],
+            return StoredFile.objects.create(sha256=sha256, size=len(data), content_type=content_type,
                                              storage_key=key), True
     except IntegrityError:
         return StoredFile.objects.get(sha256=sha256), False
