@@ -187,6 +187,10 @@ def run_details(timed: tuple[Run, dict], count: int) -> dict:
     """Wall and CPU time: the CPU of the import process and its parser process (user + sys, including
     Django's start, about 2 s) per article survives a busy machine better than the wall time."""
     run, report = timed
-    return {"seconds": round(run.seconds, 2), "cpu_seconds_of_import_process": round(run.cpu_seconds, 2),
-            "cpu_ms_per_article": round(run.cpu_seconds * 1000 / count, 3),
-            "load_average_1m_before": round(run.load_average, 2), "report": report}
+    details = {"seconds": round(run.seconds, 2), "cpu_seconds_of_import_process": round(run.cpu_seconds, 2),
+               "cpu_ms_per_article": round(run.cpu_seconds * 1000 / count, 3),
+               "load_average_1m_before": round(run.load_average, 2), "report": report}
+    if run.database_cpu_seconds is not None:
+        details |= {"cpu_seconds_of_postgresql": round(run.database_cpu_seconds, 2),
+                    "postgresql_cpu_ms_per_article": round(run.database_cpu_seconds * 1000 / count, 3)}
+    return details

@@ -54,8 +54,10 @@ class Result:
         verdict = "ok" if self.met else "BELOW GOAL"
         took = f" in {self.details['seconds']} s" if "seconds" in self.details and self.unit != "s" else ""
         if "cpu_ms_per_article" in self.details:
-            took += (f", {self.details['cpu_ms_per_article']} ms CPU/article, "
-                     f"load {self.details.get('load_average_1m_before', '?')}")
+            took += f", {self.details['cpu_ms_per_article']} ms CPU/article"
+            if "postgresql_cpu_ms_per_article" in self.details:
+                took += f" + {self.details['postgresql_cpu_ms_per_article']} ms PostgreSQL's"
+            took += f", load {self.details.get('load_average_1m_before', '?')}"
         return f"{self.figure}: {number(self.measured)} {self.unit}{took} ({goal}: {verdict})"
 
 
@@ -199,17 +201,42 @@ class Run:
     cpu_seconds: float
     load_average: float
     stdout: str
+    database_cpu_seconds: float | None = None
 
 
 def manage(url: str, *args: str) -> Run:
     env = {**os.environ, "DATABASE_URL": url}
-    load, cpu, started = os.getloadavg()[0], children_cpu(), time.perf_counter()
+    load, cpu, server, started = os.getloadavg()[0], children_cpu(), postgres_cpu(), time.perf_counter()
     done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    server_after = postgres_cpu()
     if done.returncode != 0:
         tail = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
         raise BenchError(f"manage.py {args[0]} failed ({done.returncode}): {tail[0]}")
-    return Run(elapsed, children_cpu() - cpu, load, done.stdout)
+    spent = None if server is None or server_after is None else server_after - server
+    return Run(elapsed, children_cpu() - cpu, load, done.stdout, spent)
+
+
+def postgres_cpu() -> float | None:
+    """CPU seconds (user + sys) spent so far by the local PostgreSQL server, None where it is not local.
+
+    Every live `postgres` process's own time, plus what each has reaped of its exited children (the
+    postmaster collects the time of every backend that has ended), so a backend that comes and goes
+    within a run is counted. Another database's work on the same server is counted too: read it on a
+    machine that is otherwise quiet."""
+    ticks, total, found = os.sysconf("SC_CLK_TCK"), 0, False
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if (proc / "comm").read_text().strip() != "postgres":
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while we looked
+            continue
+        found = True
+        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return total / ticks if found else None
 
 
 def children_cpu() -> float:
@@ -261,17 +288,22 @@ def copy_rows(cursor: CursorWrapper, table: str, rows: Iterable[dict[str, Any]],
     a progress bar. Its indexes and its unique and foreign-key constraints are dropped meanwhile and
     rebuilt after, which is much faster than maintaining them row by row; the primary key stays."""
     from django.apps import apps
+    from django.db import models
+    from psycopg.types.json import Jsonb
     from tqdm import tqdm
 
     model = next(m for m in apps.get_models() if m._meta.db_table == table)
     fields = model._meta.concrete_fields
     defaults = {f.column: f.get_default() for f in fields}
     columns = [f.column for f in fields]
+    as_json = [isinstance(f, models.JSONField) for f in fields]  # COPY adapts no bare dict or list
     rebuild = drop_indexes(cursor, table)
     with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in tqdm(rows, total=total, unit=f" {unit}", desc=f"COPY {table}", disable=not progress,
                         mininterval=1.0, file=sys.stderr):
-            copy.write_row([row.get(column, defaults[column]) for column in columns])
+            values = [row.get(column, defaults[column]) for column in columns]
+            copy.write_row([Jsonb(value) if json and value is not None and not isinstance(value, Jsonb) else value
+                            for value, json in zip(values, as_json)])
     for statement in rebuild:
         cursor.execute(statement)
 
