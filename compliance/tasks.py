@@ -29,7 +29,7 @@ def send_outbox() -> int:
 
 @shared_task(name="compliance.tasks.process_inbound_mail")
 def process_inbound_mail() -> int:
-    return process_pending(now=timezone.now())
+    return process_pending()
 
 
 @shared_task(name="compliance.tasks.check_dkim")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Iterator
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -19,7 +23,7 @@ from compliance.parsing.notice_text import NoticeReading, acting_for, guess_kind
 from compliance.parsing.notice_urls import NoticeUrl
 from compliance.parsing.submission import MAX_ITEMS, ItemInput, Submission, ValidItem, validate_items
 from compliance.models import InboundAttachment, InboundMessage, Notice
-from compliance.ratelimit import over_any_limit
+from compliance.ratelimit import CACHE_UNREACHABLE, over_any_limit
 from compliance.services.audit import head_carried_forward, personal_data_hash
 from compliance.services.counter_notices_by_mail import file_mailed_counter_notice
 from compliance.services.intake import items_fingerprint_of, receive_notice
@@ -296,10 +300,50 @@ def process_run(pks: list[int], *, now: datetime) -> int:
 
 
 RUN_SIZE = 25  # messages read and matched together: their parses are held in memory meanwhile
+# A drain stops taking new runs after this long, well inside the beat's 15 s, so the next beat's drain
+# finds the lock free; a backlog is worked through by successive drains, not 100 mails per beat.
+DRAIN_SECONDS = 10.0
+DRAIN_LOCK = "compliance:mail-drain"
 
 
-def process_pending(*, now: datetime, limit: int = 100) -> int:
-    """Oldest first, in runs of RUN_SIZE (see process_run)."""
-    pending = list(InboundMessage.objects.filter(role=Role.PENDING).order_by("received_at")
-                   .values_list("pk", flat=True)[:limit])
-    return sum(process_run(pending[start:start + RUN_SIZE], now=now) for start in range(0, len(pending), RUN_SIZE))
+def process_pending(*, now: datetime | None = None, seconds: float = DRAIN_SECONDS, limit: int | None = None) -> int:
+    """Oldest first, in runs of RUN_SIZE (see process_run), until none is pending, `limit` are done, or
+    `seconds` have passed (at least one run is always taken). One drain at a time: a run's duplicate
+    check sees the notices opened before it, which a second drain working beside it would not have
+    committed yet; a drain that finds another under way returns 0 at once. `now`: the time each
+    message is processed at (the clock's, run by run, when not given)."""
+    with _the_only_drain(seconds) as alone:
+        if not alone:
+            return 0
+        done, started, previous = 0, time.monotonic(), None
+        while limit is None or done < limit:
+            size = RUN_SIZE if limit is None else min(RUN_SIZE, limit - done)
+            run = list(InboundMessage.objects.filter(role=Role.PENDING).order_by("received_at", "pk")
+                       .values_list("pk", flat=True)[:size])
+            if not run or run == previous:  # none left, or none of the last run could leave pending
+                break
+            done += process_run(run, now=now or timezone.now())
+            previous = run
+            if time.monotonic() - started >= seconds:
+                break
+        return done
+
+
+@contextmanager
+def _the_only_drain(seconds: float) -> Iterator[bool]:
+    """True while this drain holds the lock. The lock expires if its worker dies mid-drain. With the cache
+    unreachable the drain goes on unlocked (each message is still locked and checked pending before it
+    is processed, so nothing is done twice): mail must not wait on the cache."""
+    try:
+        alone = locked = cache.add(DRAIN_LOCK, 1, timeout=int(seconds) + 300)
+    except CACHE_UNREACHABLE as exc:
+        log.warning("processing inbound mail without the drain lock: the cache is unreachable (%s)", exc)
+        alone, locked = True, False
+    try:
+        yield alone
+    finally:
+        if locked:
+            try:
+                cache.delete(DRAIN_LOCK)
+            except CACHE_UNREACHABLE:  # it expires by itself
+                pass

@@ -169,3 +169,34 @@ def test_the_acknowledgment_of_a_mail_in_a_run_reports_its_items_as_it_would_alo
     assert "found on our site (1 item)" in reported(together[0])[0]
     assert "not found on our site" in reported(together[0])[2]
     assert any("nothing of ours" in line for line in reported(together[1]))
+
+
+def test_one_drain_works_through_a_backlog_beyond_one_run_and_a_second_drain_waits_its_turn():
+    """The beat sends one task every 15 s: a backlog must not be worked off 100 mails per beat."""
+    from django.core.cache import cache
+
+    from compliance.services.mail_intake import DRAIN_LOCK, RUN_SIZE
+
+    ArticleFactory(slug="harbour-fire")
+    count = 4 * RUN_SIZE + 3  # more than the 100 one call used to take
+    _stored(*[_mail(f"C <c{n}@claimant{n}.example>", OURS + "harbour-fire", number=n) for n in range(count)])
+
+    cache.add(DRAIN_LOCK, 1)  # another worker is draining
+    assert process_pending(now=timezone.now()) == 0
+    assert InboundMessage.objects.filter(role=InboundMessage.Role.PENDING).count() == count
+    cache.delete(DRAIN_LOCK)
+
+    assert process_pending(now=timezone.now()) == count
+    assert not InboundMessage.objects.filter(role=InboundMessage.Role.PENDING).exists()
+    assert cache.get(DRAIN_LOCK) is None  # free for the next beat
+
+
+def test_a_drain_past_its_time_stops_after_the_run_in_hand_and_the_next_goes_on():
+    from compliance.services.mail_intake import RUN_SIZE
+
+    _stored(*[_mail(f"C <c{n}@claimant{n}.example>", OURS + "harbour-fire", number=n)
+              for n in range(RUN_SIZE + 5)])
+
+    assert process_pending(seconds=0) == RUN_SIZE  # at least one run, then the time is up
+    assert process_pending(seconds=0) == 5
+    assert process_pending(seconds=0) == 0
