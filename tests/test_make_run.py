@@ -8,6 +8,43 @@ process group, exactly as when a person presses Ctrl-C in a shell. A task enqueu
 process is seen run by the worker through the row it writes (the filesystem broker has no
 inspect/broadcast).
 """
+
+import fcntl
+import os
+import pty
+import re
+import sqlite3
+import subprocess
+import sys
+import termios
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.ports import free_port
+
+REPO = Path(__file__).resolve().parents[1]
+STARTUP_SECONDS = 180
+TASK_SECONDS = 60
+STOP_SECONDS = 60
+
+pytestmark = pytest.mark.smoke
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _take_the_terminal() -> None:
+    """In the child, after setsid: the pseudo-terminal on stdin becomes its controlling terminal."""
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
