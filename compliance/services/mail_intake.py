@@ -304,6 +304,10 @@ RUN_SIZE = 25  # messages read and matched together: their parses are held in me
 # finds the lock free; a backlog is worked through by successive drains, not 100 mails per beat.
 DRAIN_SECONDS = 10.0
 DRAIN_LOCK = "compliance:mail-drain"
+# The lock outlives a drain by this much: enough for the run in hand when the time is up; a drain
+# whose worker died stops the next ones for no longer than this. A drain slower still would only
+# let a second one start beside it, which each message's own lock keeps from doing anything twice.
+DRAIN_LOCK_SPARE_SECONDS = 60
 
 
 def process_pending(*, now: datetime | None = None, seconds: float = DRAIN_SECONDS, limit: int | None = None) -> int:
@@ -335,7 +339,7 @@ def _the_only_drain(seconds: float) -> Iterator[bool]:
     unreachable the drain goes on unlocked (each message is still locked and checked pending before it
     is processed, so nothing is done twice): mail must not wait on the cache."""
     try:
-        alone = locked = cache.add(DRAIN_LOCK, 1, timeout=int(seconds) + 300)
+        alone = locked = cache.add(DRAIN_LOCK, 1, timeout=int(seconds) + DRAIN_LOCK_SPARE_SECONDS)
     except CACHE_UNREACHABLE as exc:
         log.warning("processing inbound mail without the drain lock: the cache is unreachable (%s)", exc)
         alone, locked = True, False
