@@ -29,7 +29,7 @@ def insert_rows_returning_ids(model: type[models.Model], rows: list[Row]) -> Non
     if not rows:
         return
     if connection.vendor == "postgresql":
-        for row, pk in zip(rows, _next_ids(model, len(rows))):
+        for row, pk in zip(rows, next_ids(model, len(rows))):
             row["id"] = pk
         _copy(model, rows)
         return
@@ -39,7 +39,10 @@ def insert_rows_returning_ids(model: type[models.Model], rows: list[Row]) -> Non
         row["id"] = obj.pk
 
 
-def _next_ids(model: type[models.Model], count: int) -> list[int]:
+def next_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` ids from the table's sequence, in one round trip (PostgreSQL only)."""
+    if count == 0:
+        return []
     with connection.cursor() as cursor:
         # The sequence's name is looked up once (a function in FROM runs once), not once per id, and in
         # the same round trip: a notice of one item pays one query here, not two.
@@ -107,7 +110,7 @@ def insert_tuples_returning_ids(model: type[models.Model], columns: tuple[str, .
         objects = [model(**dict(zip(columns, row))) for row in rows]
         model._default_manager.bulk_create(objects, batch_size=ORM_BATCH_SIZE)
         return [obj.pk for obj in objects]
-    ids = _next_ids(model, len(rows))
+    ids = next_ids(model, len(rows))
     insert_tuples(model, ("id", *columns), [(pk, *row) for pk, row in zip(ids, rows)])
     return ids
 

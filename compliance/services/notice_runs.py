@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 
+from articles.importing.bulk import next_ids
 from compliance.models import Notice, NoticeItem, SenderRestriction
 from compliance.services.references import new_reference
 
@@ -61,7 +62,7 @@ class NoticeRun:
             run.candidates.setdefault((notice.claimant_email_digest, notice.items_fingerprint), []).append(notice)
         run.references = _free_references(notices)
         if connection.vendor == "postgresql":
-            run.item_ids = _next_item_ids(sum(n.items for n in notices))
+            run.item_ids = next_ids(NoticeItem, sum(n.items for n in notices))
         return run
 
     def suspension(self, email_digest: str, now: datetime) -> SenderRestriction | None:
@@ -117,12 +118,3 @@ def _free_references(notices: list[RunNotice]) -> dict[int, list[str]]:
     taken = set(Notice.objects.filter(reference__in=[r for refs in wanted.values() for r in refs])
                 .values_list("reference", flat=True))
     return {year: sorted(refs - taken) for year, refs in wanted.items()}
-
-
-def _next_item_ids(count: int) -> list[int]:
-    if count == 0:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(s) FROM pg_get_serial_sequence(%s, %s) AS s, generate_series(1, %s)",
-                       [NoticeItem._meta.db_table, NoticeItem._meta.pk.column, count])
-        return [pk for (pk,) in cursor.fetchall()]
